@@ -1,0 +1,232 @@
+// Reading and validating a pack. Nothing in a pack is trusted until this file has checked
+// every count, offset and length against the bytes actually present; the scanner then reads
+// the tables without further bounds checks.
+
+import {
+  PACK_MAGIC, PACK_FORMAT_VERSION, HEADER_SIZE, HEADER_MAGIC, HEADER_VERSION, HEADER_TOTAL_LENGTH,
+  HEADER_CHECKSUM, HEADER_SECTION_COUNT, SECTION_ENTRY_SIZE, MAX_SECTIONS,
+  SECTION_AUTOMATON, SECTION_PATTERNS, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
+  AUTOMATON_FIXED, MAX_STATES, MAX_CLASSES, PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
+  PARAM_HUMAN_SCORE, PARAM_BOT_SCORE, PARAM_MAX_FIELD_LENGTH,
+  CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
+  SIGNATURE_HAS_EXCLUSIONS,
+  STATUS_OK, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_LENGTH, STATUS_BAD_CHECKSUM, STATUS_BAD_SECTION,
+  STATUS_BAD_AUTOMATON, STATUS_BAD_PATTERNS, STATUS_BAD_CHECKS, STATUS_BAD_SIGNATURES, STATUS_BAD_PARAMS,
+} from "../bindings/format";
+
+/** The validated tables of the loaded pack, as absolute addresses in linear memory. */
+export class Tables {
+  stateCount: u32 = 0;
+  classCount: u32 = 0;
+  classOf: usize = 0;
+  fail: usize = 0;
+  edgeStart: usize = 0;
+  edges: usize = 0;
+  outStart: usize = 0;
+  outputs: usize = 0;
+  patternCount: u32 = 0;
+  patterns: usize = 0;
+  checkCount: u32 = 0;
+  checks: usize = 0;
+  signatureCount: u32 = 0;
+  botCount: u32 = 0;
+  signatures: usize = 0;
+  strings: usize = 0;
+  stringsLength: u32 = 0;
+  humanScore: u32 = 99;
+  botScore: u32 = 1;
+  maxFieldLength: u32 = 8192;
+}
+
+export const tables = new Tables();
+
+const CHECK_KNOWN_FLAGS: u32 = CHECK_EXCLUSION | CHECK_CASE_SENSITIVE | CHECK_ANCHOR_START | CHECK_ANCHOR_END | CHECK_WORD_START | CHECK_WORD_END;
+const MAX_PATTERN_LENGTH: u32 = 4096;
+
+/** FNV-1a over `len` bytes; the compiler computes the same over the same bytes. */
+export function fnv1a(ptr: usize, len: usize): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i: usize = 0; i < len; i++) {
+    h ^= <u32>load<u8>(ptr + i);
+    h *= 0x01000193;
+  }
+  return h;
+}
+
+// Section lookups fill these; 0 length means absent.
+let sectionOffset = new StaticArray<u32>(8);
+let sectionLength = new StaticArray<u32>(8);
+
+/** Validates the pack at `base` (`len` bytes) and fills `tables`. Returns a status code. */
+export function validatePack(base: usize, len: u32): i32 {
+  if (len < <u32>HEADER_SIZE) return STATUS_BAD_LENGTH;
+  if (load<u32>(base + HEADER_MAGIC) != <u32>PACK_MAGIC) return STATUS_BAD_MAGIC;
+  if (<i32>load<u16>(base + HEADER_VERSION) != PACK_FORMAT_VERSION) return STATUS_BAD_VERSION;
+  if (load<u32>(base + HEADER_TOTAL_LENGTH) != len) return STATUS_BAD_LENGTH;
+  if (fnv1a(base + HEADER_SIZE, len - HEADER_SIZE) != load<u32>(base + HEADER_CHECKSUM)) return STATUS_BAD_CHECKSUM;
+  const count = load<u32>(base + HEADER_SECTION_COUNT);
+  if (count > <u32>MAX_SECTIONS) return STATUS_BAD_SECTION;
+  if (<u64>HEADER_SIZE + <u64>count * SECTION_ENTRY_SIZE > <u64>len) return STATUS_BAD_SECTION;
+  for (let i = 0; i < 8; i++) { sectionOffset[i] = 0; sectionLength[i] = 0; }
+  for (let i: u32 = 0; i < count; i++) {
+    const entry = base + HEADER_SIZE + i * SECTION_ENTRY_SIZE;
+    const id = load<u32>(entry);
+    const offset = load<u32>(entry + 4);
+    const length = load<u32>(entry + 8);
+    if (id == 0 || id >= 8) return STATUS_BAD_SECTION;
+    if ((offset & 3) != 0) return STATUS_BAD_SECTION;
+    if (<u64>offset + <u64>length > <u64>len) return STATUS_BAD_SECTION;
+    if (offset < <u32>HEADER_SIZE + count * SECTION_ENTRY_SIZE) return STATUS_BAD_SECTION;
+    if (sectionLength[id] != 0 || sectionOffset[id] != 0) return STATUS_BAD_SECTION;
+    sectionOffset[id] = offset;
+    sectionLength[id] = length;
+  }
+  let status = readParams(base);
+  if (status != STATUS_OK) return status;
+  status = readStrings(base);
+  if (status != STATUS_OK) return status;
+  status = readSignatures(base);
+  if (status != STATUS_OK) return status;
+  status = readChecks(base);
+  if (status != STATUS_OK) return status;
+  status = readPatterns(base);
+  if (status != STATUS_OK) return status;
+  return readAutomaton(base);
+}
+
+function readParams(base: usize): i32 {
+  if (sectionLength[SECTION_PARAMS] != <u32>PARAMS_SIZE) return STATUS_BAD_PARAMS;
+  const p = base + sectionOffset[SECTION_PARAMS];
+  const human = load<u32>(p + PARAM_HUMAN_SCORE);
+  const bot = load<u32>(p + PARAM_BOT_SCORE);
+  const maxField = load<u32>(p + PARAM_MAX_FIELD_LENGTH);
+  if (human < 30 || human > 99 || bot < 1 || bot > 29) return STATUS_BAD_PARAMS;
+  if (maxField < 64 || maxField > 1 << 20) return STATUS_BAD_PARAMS;
+  tables.humanScore = human;
+  tables.botScore = bot;
+  tables.maxFieldLength = maxField;
+  return STATUS_OK;
+}
+
+function readStrings(base: usize): i32 {
+  tables.strings = base + sectionOffset[SECTION_STRINGS];
+  tables.stringsLength = sectionLength[SECTION_STRINGS];
+  return STATUS_OK;
+}
+
+function readSignatures(base: usize): i32 {
+  const length = sectionLength[SECTION_SIGNATURES];
+  if (length < 8) return STATUS_BAD_SIGNATURES;
+  const p = base + sectionOffset[SECTION_SIGNATURES];
+  const sigCount = load<u32>(p);
+  const botCount = load<u32>(p + 4);
+  if (<u64>8 + <u64>sigCount * SIGNATURE_SIZE != <u64>length) return STATUS_BAD_SIGNATURES;
+  if (botCount > 1 << 20) return STATUS_BAD_SIGNATURES;
+  for (let i: u32 = 0; i < sigCount; i++) {
+    const s = p + 8 + i * SIGNATURE_SIZE;
+    if (load<u32>(s) >= botCount) return STATUS_BAD_SIGNATURES;
+    if ((load<u32>(s + 12) & ~SIGNATURE_HAS_EXCLUSIONS) != 0) return STATUS_BAD_SIGNATURES;
+  }
+  tables.signatureCount = sigCount;
+  tables.botCount = botCount;
+  tables.signatures = p + 8;
+  return STATUS_OK;
+}
+
+function readChecks(base: usize): i32 {
+  const length = sectionLength[SECTION_CHECKS];
+  if (length < 4) return STATUS_BAD_CHECKS;
+  const p = base + sectionOffset[SECTION_CHECKS];
+  const n = load<u32>(p);
+  if (<u64>4 + <u64>n * CHECK_SIZE != <u64>length) return STATUS_BAD_CHECKS;
+  for (let i: u32 = 0; i < n; i++) {
+    const c = p + 4 + i * CHECK_SIZE;
+    const flags = load<u32>(c);
+    if ((flags & ~CHECK_KNOWN_FLAGS) != 0) return STATUS_BAD_CHECKS;
+    const sig = load<u32>(c + 4);
+    if (sig >= tables.signatureCount) return STATUS_BAD_CHECKS;
+    // An exclusion on a signature not flagged as having exclusions would never be consulted.
+    if ((flags & CHECK_EXCLUSION) != 0 && (load<u32>(tables.signatures + sig * SIGNATURE_SIZE + 12) & SIGNATURE_HAS_EXCLUSIONS) == 0) return STATUS_BAD_CHECKS;
+  }
+  tables.checkCount = n;
+  tables.checks = p + 4;
+  return STATUS_OK;
+}
+
+function readPatterns(base: usize): i32 {
+  const length = sectionLength[SECTION_PATTERNS];
+  if (length < 4) return STATUS_BAD_PATTERNS;
+  const p = base + sectionOffset[SECTION_PATTERNS];
+  const n = load<u32>(p);
+  if (<u64>4 + <u64>n * PATTERN_SIZE != <u64>length) return STATUS_BAD_PATTERNS;
+  for (let i: u32 = 0; i < n; i++) {
+    const e = p + 4 + i * PATTERN_SIZE;
+    const plen = load<u32>(e);
+    const start = load<u32>(e + 4);
+    const cnt = load<u32>(e + 8);
+    if (plen == 0 || plen > MAX_PATTERN_LENGTH) return STATUS_BAD_PATTERNS;
+    if (<u64>start + <u64>cnt > <u64>tables.checkCount) return STATUS_BAD_PATTERNS;
+    // Case-sensitive checks compare against the original bytes, which must lie inside STRINGS.
+    for (let k: u32 = 0; k < cnt; k++) {
+      const c = tables.checks + (start + k) * CHECK_SIZE;
+      if ((load<u32>(c) & CHECK_CASE_SENSITIVE) != 0 && <u64>load<u32>(c + 12) + <u64>plen > <u64>tables.stringsLength) return STATUS_BAD_PATTERNS;
+    }
+  }
+  tables.patternCount = n;
+  tables.patterns = p + 4;
+  return STATUS_OK;
+}
+
+function readAutomaton(base: usize): i32 {
+  const length = sectionLength[SECTION_AUTOMATON];
+  if (length < <u32>AUTOMATON_FIXED) return STATUS_BAD_AUTOMATON;
+  const p = base + sectionOffset[SECTION_AUTOMATON];
+  const states = load<u32>(p);
+  const classes = load<u32>(p + 4);
+  const edgeCount = load<u32>(p + 8);
+  const outputCount = load<u32>(p + 12);
+  if (states == 0 || states > <u32>MAX_STATES) return STATUS_BAD_AUTOMATON;
+  if (classes == 0 || classes > <u32>MAX_CLASSES) return STATUS_BAD_AUTOMATON;
+  const words: u64 = <u64>states + <u64>states + 1 + <u64>edgeCount + <u64>states + 1 + <u64>outputCount;
+  if (<u64>AUTOMATON_FIXED + words * 4 != <u64>length) return STATUS_BAD_AUTOMATON;
+  const classOf = p + 16;
+  for (let b = 0; b < 256; b++) if (<u32>load<u8>(classOf + b) >= classes) return STATUS_BAD_AUTOMATON;
+  const fail = classOf + 256;
+  const edgeStart = fail + (<usize>states << 2);
+  const edges = edgeStart + ((<usize>states + 1) << 2);
+  const outStart = edges + (<usize>edgeCount << 2);
+  const outputs = outStart + ((<usize>states + 1) << 2);
+  if (load<u32>(fail) != 0 || load<u32>(edgeStart) != 0 || load<u32>(outStart) != 0) return STATUS_BAD_AUTOMATON;
+  if (load<u32>(edgeStart + (<usize>states << 2)) != edgeCount) return STATUS_BAD_AUTOMATON;
+  if (load<u32>(outStart + (<usize>states << 2)) != outputCount) return STATUS_BAD_AUTOMATON;
+  for (let s: u32 = 0; s < states; s++) {
+    if (s > 0 && load<u32>(fail + (<usize>s << 2)) >= s) return STATUS_BAD_AUTOMATON;
+    const e0 = load<u32>(edgeStart + (<usize>s << 2));
+    const e1 = load<u32>(edgeStart + (<usize>(s + 1) << 2));
+    if (e1 < e0 || e1 > edgeCount) return STATUS_BAD_AUTOMATON;
+    let lastClass: i32 = -1;
+    for (let e = e0; e < e1; e++) {
+      const edge = load<u32>(edges + (<usize>e << 2));
+      const cls = <i32>(edge & 0xff);
+      const target = edge >> 8;
+      if (cls <= lastClass || <u32>cls >= classes) return STATUS_BAD_AUTOMATON;
+      if (target <= s || target >= states) return STATUS_BAD_AUTOMATON;
+      lastClass = cls;
+    }
+    const o0 = load<u32>(outStart + (<usize>s << 2));
+    const o1 = load<u32>(outStart + (<usize>(s + 1) << 2));
+    if (o1 < o0 || o1 > outputCount) return STATUS_BAD_AUTOMATON;
+  }
+  for (let o: u32 = 0; o < outputCount; o++) {
+    if (load<u32>(outputs + (<usize>o << 2)) >= tables.patternCount) return STATUS_BAD_AUTOMATON;
+  }
+  tables.stateCount = states;
+  tables.classCount = classes;
+  tables.classOf = classOf;
+  tables.fail = fail;
+  tables.edgeStart = edgeStart;
+  tables.edges = edges;
+  tables.outStart = outStart;
+  tables.outputs = outputs;
+  return STATUS_OK;
+}

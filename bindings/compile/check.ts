@@ -1,0 +1,89 @@
+// Checks pack sources before compilation and reports every problem with its source, bot and
+// field. Mirrors schema/pack-source.schema.json (a test keeps the two in step) but is plain
+// code, so compilePack runs where schema validators that generate code cannot (Workers).
+
+import type { BotSource, PackSource, SignatureSource } from "./source.js";
+import type { SourceProblem } from "../errors.js";
+import { offsetsWithin } from "./naive.js";
+import { naiveMatches } from "./naive.js";
+
+export const CATEGORIES = [
+  "ai_crawler", "ai_search", "ai_assistant", "ai_agent", "ai_coding_agent", "ai_undocumented",
+  "search_engine", "seo", "monitoring", "advertising", "social_preview", "feed_fetcher",
+  "aggregator", "archiver", "academic", "security", "accessibility", "webhook",
+  "http_library", "headless_browser", "other",
+] as const;
+
+const BOT_KEYS = new Set(["name", "operator", "category", "generic", "robotsToken", "respectsRobotsTxt", "url", "description", "signatures", "examples", "notes"]);
+const SIGNATURE_KEYS = new Set(["literal", "caseSensitive", "anchorStart", "anchorEnd", "wordStart", "wordEnd", "exclude"]);
+const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots"]);
+const utf8 = new TextEncoder();
+
+export interface NamedSource {
+  /** File path or other label used in error messages. */
+  label: string;
+  source: PackSource;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Returns every problem found in `sources`; an empty list means they compile. */
+export function checkSources(sources: NamedSource[]): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const botNames = new Map<string, string>();
+  for (const { label, source } of sources) {
+    const at = (field: string, message: string, bot?: string) => problems.push({ source: label, bot, field, message });
+    if (!isObject(source)) { at("$", "a pack source must be a JSON object"); continue; }
+    for (const k of Object.keys(source)) if (!SOURCE_KEYS.has(k)) at(k, `unknown property "${k}"`);
+    if (typeof source.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(source.name)) at("name", "must be a lower-case id such as \"ai-bots\"");
+    if (typeof source.version !== "string" || source.version === "") at("version", "must be a non-empty string");
+    if (!Array.isArray(source.bots)) { at("bots", "must be an array of bots"); continue; }
+    source.bots.forEach((bot: BotSource, i: number) => {
+      const path = `bots[${i}]`;
+      if (!isObject(bot)) { at(path, "must be an object"); return; }
+      const name = typeof bot.name === "string" ? bot.name : undefined;
+      const botAt = (field: string, message: string) => at(`${path}.${field}`, message, name);
+      for (const k of Object.keys(bot)) if (!BOT_KEYS.has(k)) botAt(k, `unknown property "${k}"`);
+      if (name === undefined || name.length === 0 || name.length > 100) botAt("name", "must be a string of 1 to 100 characters");
+      else if (botNames.has(name.toLowerCase())) botAt("name", `duplicate bot name (also in ${botNames.get(name.toLowerCase())})`);
+      else botNames.set(name.toLowerCase(), label);
+      if (bot.operator !== null && typeof bot.operator !== "string") botAt("operator", "must be a string or null");
+      if (!(CATEGORIES as readonly string[]).includes(bot.category)) botAt("category", `unknown category "${String(bot.category)}"; one of ${CATEGORIES.join(", ")}`);
+      for (const k of ["generic"] as const) if (bot[k] !== undefined && typeof bot[k] !== "boolean") botAt(k, "must be a boolean");
+      if (bot.respectsRobotsTxt !== undefined && bot.respectsRobotsTxt !== null && typeof bot.respectsRobotsTxt !== "boolean") botAt("respectsRobotsTxt", "must be true, false or null");
+      if (bot.robotsToken !== undefined && bot.robotsToken !== null && (typeof bot.robotsToken !== "string" || /[\s:]/.test(bot.robotsToken))) botAt("robotsToken", "must be a token without spaces or colons, or null");
+      for (const k of ["url", "description", "notes"] as const) if (bot[k] !== undefined && typeof bot[k] !== "string") botAt(k, "must be a string");
+      if (!Array.isArray(bot.signatures)) { botAt("signatures", "must be an array (empty for a robots.txt-only token)"); return; }
+      bot.signatures.forEach((sig: SignatureSource, j: number) => checkSignature(sig, (f, m) => botAt(`signatures[${j}]${f}`, m)));
+      if (bot.examples !== undefined) {
+        if (!Array.isArray(bot.examples) || bot.examples.some((e) => typeof e !== "string")) { botAt("examples", "must be an array of strings"); return; }
+        const sigsOk = bot.signatures.every((s) => isObject(s) && typeof s.literal === "string");
+        if (sigsOk) bot.examples.forEach((ex, k) => {
+          if (!bot.signatures.some((s) => naiveMatches(s, ex))) botAt(`examples[${k}]`, `no signature of this bot matches "${ex}"`);
+        });
+      }
+    });
+  }
+  return problems;
+}
+
+function checkSignature(sig: SignatureSource, at: (field: string, message: string) => void): void {
+  if (!isObject(sig)) { at("", "must be an object"); return; }
+  for (const k of Object.keys(sig)) if (!SIGNATURE_KEYS.has(k)) at(`.${k}`, `unknown property "${k}"`);
+  for (const k of ["caseSensitive", "anchorStart", "anchorEnd", "wordStart", "wordEnd"] as const) {
+    if (sig[k] !== undefined && typeof sig[k] !== "boolean") at(`.${k}`, "must be a boolean");
+  }
+  if (typeof sig.literal !== "string") { at(".literal", "must be a string"); return; }
+  const lit = utf8.encode(sig.literal);
+  if (lit.length < 2 || lit.length > 128) { at(".literal", `must be 2 to 128 bytes long, is ${lit.length}`); return; }
+  if (sig.exclude === undefined) return;
+  if (!Array.isArray(sig.exclude)) { at(".exclude", "must be an array of strings"); return; }
+  sig.exclude.forEach((ex, k) => {
+    if (typeof ex !== "string") { at(`.exclude[${k}]`, "must be a string"); return; }
+    const bytes = utf8.encode(ex);
+    if (bytes.length <= lit.length || bytes.length > 128) at(`.exclude[${k}]`, `must be longer than the literal and at most 128 bytes`);
+    else if (offsetsWithin(bytes, lit, sig.caseSensitive === true).length === 0) at(`.exclude[${k}]`, `"${ex}" does not contain the literal "${sig.literal}"`);
+  });
+}

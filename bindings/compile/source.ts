@@ -1,0 +1,41 @@
+// Types of pack sources (packs/*.json), mirroring schema/pack-source.schema.json.
+
+export type Category =
+  | "ai_crawler" | "ai_search" | "ai_assistant" | "ai_agent" | "ai_coding_agent" | "ai_undocumented"
+  | "search_engine" | "seo" | "monitoring" | "advertising" | "social_preview" | "feed_fetcher"
+  | "aggregator" | "archiver" | "academic" | "security" | "accessibility" | "webhook"
+  | "http_library" | "headless_browser" | "other";
+
+/** A literal with match options. Semantics are those of `naive.ts`, which every automaton must agree with. */
+export interface SignatureSource {
+  literal: string;
+  caseSensitive?: boolean;
+  anchorStart?: boolean;
+  anchorEnd?: boolean;
+  wordStart?: boolean;
+  wordEnd?: boolean;
+  exclude?: string[];
+}
+
+export interface BotSource {
+  name: string;
+  operator: string | null;
+  category: Category;
+  generic?: boolean;
+  robotsToken?: string | null;
+  respectsRobotsTxt?: boolean | null;
+  url?: string;
+  description?: string;
+  signatures: SignatureSource[];
+  examples?: string[];
+  notes?: string;
+}
+
+export interface PackSource {
+  $schema?: string;
+  name: string;
+  version: string;
+  description?: string;
+  sources?: { name: string; url?: string; snapshot?: string; license?: string }[];
+  bots: BotSource[];
+}

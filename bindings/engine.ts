@@ -1,0 +1,253 @@
+// Engine: the host side of the Wasm engine. Encodes requests straight into the instance's
+// input region, decodes verdict records, and swaps packs by loading each new pack into a
+// fresh instance that replaces the serving one only once it has accepted the pack.
+
+import * as F from "./format.js";
+import { EngineFault, PackLoadError, BotsiftError } from "./errors.js";
+import { readPackMeta, statusText, type BotInfo, type PackInfo } from "./meta.js";
+import { userAgentOf, type Classifiable } from "./request.js";
+
+export type VerdictClass = "human" | "likely_bot" | "bot" | "verified_bot";
+const CLASSES: VerdictClass[] = ["human", "likely_bot", "bot", "verified_bot"];
+
+export interface Verdict {
+  /** 1 = automated … 99 = human, in Cloudflare's bands (1, 2–29, 30–99). */
+  score: number;
+  class: VerdictClass;
+  /** The bot the most specific matching signature names, or null. */
+  bot: BotInfo | null;
+  /** Detection ids of every signature that matched. */
+  detections: number[];
+  /** The user agent was longer than the pack's field bound and was scanned only up to it. */
+  truncated: boolean;
+}
+
+export type AutomatonForm = "auto" | "dense" | "compact";
+
+export interface EngineOptions {
+  /** A compiled pack (from compilePack or `botsift pack build`); the built-in pack when omitted. */
+  pack?: Uint8Array;
+  /** Force an automaton form; "auto" picks the dense DFA unless it would be too large. */
+  automaton?: AutomatonForm;
+}
+
+interface EngineExports {
+  memory: WebAssembly.Memory;
+  allocPack(len: number): number;
+  loadPack(form: number): number;
+  automatonForm(): number;
+  reserveInput(len: number): number;
+  reserveVerdicts(count: number): number;
+  classifyUserAgent(len: number, truncated: number): number;
+  classifyRecords(count: number): number;
+}
+
+const FORMS: Record<AutomatonForm, number> = { auto: F.AUTOMATON_AUTO, dense: F.AUTOMATON_DENSE, compact: F.AUTOMATON_COMPACT };
+const BATCH_CHUNK = 256;
+const encoder = new TextEncoder();
+
+/** One Wasm instance with one pack, for life. */
+class PackInstance {
+  private u8!: Uint8Array;
+  private u32!: Uint32Array;
+  private inputView!: Uint8Array;
+  private userAgentView!: Uint8Array;
+  private input = 0;
+  private inputCap = 0;
+  private verdicts = 0;
+  private verdictCap = 0;
+  private readonly maxEncoded: number;
+
+  constructor(
+    private readonly exports: EngineExports,
+    readonly info: PackInfo,
+    readonly bots: BotInfo[],
+    readonly form: "dense" | "compact",
+    maxFieldLength: number,
+  ) {
+    this.maxEncoded = maxFieldLength;
+    this.reserve(maxFieldLength, BATCH_CHUNK);
+  }
+
+  private refreshViews(): void {
+    const buffer = this.exports.memory.buffer;
+    if (this.u8 === undefined || this.u8.buffer !== buffer) {
+      this.u8 = new Uint8Array(buffer);
+      this.u32 = new Uint32Array(buffer);
+    }
+    this.inputView = this.u8.subarray(this.input, this.input + this.inputCap);
+    this.userAgentView = this.inputView.subarray(0, this.maxEncoded);
+  }
+
+  private reserve(inputBytes: number, verdictCount: number): void {
+    if (inputBytes > this.inputCap) {
+      this.input = this.exports.reserveInput(inputBytes);
+      this.inputCap = inputBytes;
+    }
+    if (verdictCount > this.verdictCap) {
+      this.verdicts = this.exports.reserveVerdicts(verdictCount);
+      this.verdictCap = verdictCount;
+    }
+    this.refreshViews();
+  }
+
+  /** Encodes `ua` at the start of the input region and classifies it into verdict record 0. */
+  classifyUserAgentPacked(ua: string): number {
+    const r = encoder.encodeInto(ua, this.userAgentView);
+    return this.exports.classifyUserAgent(r.written, r.read < ua.length ? 1 : 0);
+  }
+
+  verdictAt(index: number): Verdict {
+    const base = this.verdicts + index * F.VERDICT_SIZE;
+    const u8 = this.u8, u32 = this.u32;
+    const flags = u8[base + F.VERDICT_FLAGS] | (u8[base + F.VERDICT_FLAGS + 1] << 8);
+    const bot = u32[(base + F.VERDICT_BOT) >>> 2] | 0;
+    const count = Math.min(u32[(base + F.VERDICT_DETECTION_COUNT) >>> 2], F.MAX_DETECTIONS);
+    const detections: number[] = new Array(count);
+    const d = (base + F.VERDICT_DETECTIONS) >>> 2;
+    for (let i = 0; i < count; i++) detections[i] = u32[d + i];
+    return {
+      score: u8[base + F.VERDICT_SCORE],
+      class: CLASSES[u8[base + F.VERDICT_CLASS]] ?? "human",
+      bot: bot >= 0 ? this.bots[bot] ?? null : null,
+      detections,
+      truncated: (flags & F.VERDICT_FLAG_TRUNCATED) !== 0,
+    };
+  }
+
+  classifyBatch(uas: string[]): Verdict[] {
+    const out: Verdict[] = [];
+    for (let from = 0; from < uas.length; from += BATCH_CHUNK) {
+      const chunk = uas.slice(from, from + BATCH_CHUNK);
+      // Worst case: 3 UTF-8 bytes per UTF-16 unit, bounded by the field limit, plus alignment.
+      let need = chunk.length * 4;
+      for (const ua of chunk) need += F.RECORD_HEADER_SIZE + Math.min(ua.length * 3, this.maxEncoded) + 4;
+      this.reserve(need, chunk.length);
+      const u32 = this.u32, base = this.input;
+      let at = chunk.length * 4;
+      chunk.forEach((ua, i) => {
+        u32[(base >>> 2) + i] = at;
+        const r = encoder.encodeInto(ua, this.inputView.subarray(at + F.RECORD_HEADER_SIZE, at + F.RECORD_HEADER_SIZE + this.maxEncoded));
+        const rec = (base + at) >>> 2;
+        for (let f = 0; f < F.FIELD_COUNT * 2; f++) u32[rec + f] = 0;
+        u32[rec + F.FIELD_USER_AGENT * 2] = F.RECORD_HEADER_SIZE;
+        u32[rec + F.FIELD_USER_AGENT * 2 + 1] = r.written;
+        at += (F.RECORD_HEADER_SIZE + r.written + 3) & ~3;
+      });
+      const status = this.exports.classifyRecords(chunk.length);
+      if (status !== F.STATUS_OK) throw new BotsiftError("ENGINE_STATUS", `engine refused the batch: ${statusText(status)}`);
+      for (let i = 0; i < chunk.length; i++) out.push(this.verdictAt(i));
+    }
+    return out;
+  }
+}
+
+async function instantiate(module: WebAssembly.Module, pack: Uint8Array, form: AutomatonForm): Promise<PackInstance> {
+  const instance = await WebAssembly.instantiate(module, {});
+  const exports = instance.exports as unknown as EngineExports;
+  let status: number;
+  try {
+    const ptr = exports.allocPack(pack.length);
+    new Uint8Array(exports.memory.buffer, ptr, pack.length).set(pack);
+    status = exports.loadPack(FORMS[form] ?? F.AUTOMATON_AUTO);
+  } catch (e) {
+    throw new PackLoadError(F.STATUS_OUT_OF_MEMORY, `engine trapped while loading: ${(e as Error).message}`);
+  }
+  if (status !== F.STATUS_OK) throw new PackLoadError(status, statusText(status));
+  const meta = readPackMeta(pack);
+  const maxField = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
+  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField));
+}
+
+function readMaxFieldLength(view: DataView): number {
+  const count = view.getUint32(F.HEADER_SECTION_COUNT, true);
+  for (let i = 0; i < count; i++) {
+    const e = F.HEADER_SIZE + i * F.SECTION_ENTRY_SIZE;
+    if (view.getUint32(e, true) === F.SECTION_PARAMS) return view.getUint32(view.getUint32(e + 4, true) + F.PARAM_MAX_FIELD_LENGTH, true);
+  }
+  return 8192;
+}
+
+/**
+ * The bot-detection engine. Calls are synchronous; `swap` prepares the new pack on the side
+ * and switches only when it was accepted, so every call sees exactly one pack.
+ */
+export class Engine {
+  private current: PackInstance;
+  private faulted: EngineFault | null = null;
+
+  /** @internal use createEngine */
+  constructor(private readonly module: WebAssembly.Module, first: PackInstance, private readonly form: AutomatonForm) {
+    this.current = first;
+  }
+
+  /** The serving pack: name, version, size, checksum, counts. */
+  get packInfo(): PackInfo {
+    return this.current.info;
+  }
+
+  /** The automaton form serving requests. */
+  get automaton(): "dense" | "compact" {
+    return this.current.form;
+  }
+
+  /** Every bot of the serving pack. */
+  get bots(): readonly BotInfo[] {
+    return this.current.bots;
+  }
+
+  private guard<T>(run: () => T): T {
+    if (this.faulted) throw this.faulted;
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof BotsiftError) throw e;
+      // A trap is a bug in the engine: stop using this instance, report it, keep the process alive.
+      this.faulted = new EngineFault(e);
+      throw this.faulted;
+    }
+  }
+
+  /** Classifies one request: a Fetch Request, a RequestInfo, or a user-agent string. */
+  classify(req: Classifiable): Verdict {
+    return this.guard(() => {
+      this.current.classifyUserAgentPacked(userAgentOf(req));
+      return this.current.verdictAt(0);
+    });
+  }
+
+  /** Classifies many requests with one crossing into the engine per chunk of 256. */
+  classifyBatch(reqs: readonly Classifiable[]): Verdict[] {
+    return this.guard(() => this.current.classifyBatch(reqs.map(userAgentOf)));
+  }
+
+  /** True when the user agent is automated (any class but human). The fastest call. */
+  isBot(userAgent: string): boolean {
+    return this.guard(() => (this.current.classifyUserAgentPacked(userAgent) & 0xff00) !== F.CLASS_HUMAN << 8);
+  }
+
+  /**
+   * Replaces the pack. The new pack is validated in a fresh instance; on any failure this throws
+   * a PackLoadError and the old pack keeps serving. Resolves to the new pack's info.
+   */
+  async swap(pack: Uint8Array): Promise<PackInfo> {
+    if (!(pack instanceof Uint8Array)) throw new PackLoadError(F.STATUS_BAD_LENGTH, "a pack must be a Uint8Array");
+    const next = await instantiate(this.module, pack, this.form);
+    this.current = next;
+    this.faulted = null;
+    return next.info;
+  }
+}
+
+/** Builds a createEngine for one way of obtaining the Wasm module and the default pack. */
+export function engineFactory(loadModule: () => Promise<WebAssembly.Module>, defaultPack: () => Uint8Array) {
+  let modulePromise: Promise<WebAssembly.Module> | undefined;
+  return async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+    modulePromise ??= loadModule();
+    const module = await modulePromise;
+    const form = options.automaton ?? "auto";
+    if (!(form in FORMS)) throw new BotsiftError("OPTIONS", `automaton must be "auto", "dense" or "compact", not "${String(form)}"`);
+    const first = await instantiate(module, options.pack ?? defaultPack(), form);
+    return new Engine(module, first, form);
+  };
+}

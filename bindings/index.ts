@@ -1,0 +1,8 @@
+// Public exports shared by every runtime entry. `createEngine` comes from the entry itself
+// (bindings/runtime/*), which knows how its runtime obtains the Wasm module.
+
+export { Engine, type Verdict, type VerdictClass, type EngineOptions, type AutomatonForm } from "./engine.js";
+export { BotsiftError, PackSourceError, PackLoadError, EngineFault, type SourceProblem, type SourceLocation } from "./errors.js";
+export type { BotInfo, PackInfo } from "./meta.js";
+export type { RequestInfo, Classifiable, HeadersLike } from "./request.js";
+export { compilePack, CATEGORIES, type PackSource, type BotSource, type SignatureSource, type Category, type CompileOptions } from "./compile/index.js";
