@@ -7,14 +7,16 @@ export const PACK_MAGIC = 0x54465342;
 /** Bumped on any incompatible change of the layout below. */
 export const PACK_FORMAT_VERSION = 1;
 
-// Header: magic u32, version u16, flags u16, total length u32, checksum u32 (FNV-1a over
-// everything after the header), section count u32, then section entries.
+// Header: magic u32, version u16, flags u16 (reserved, 0), total length u32, checksum u32,
+// section count u32, then section entries. The checksum (FNV-1a) covers every byte from the
+// section count to the end; the bytes before it are each checked exactly.
 export const HEADER_SIZE = 20;
 export const HEADER_MAGIC = 0;
 export const HEADER_VERSION = 4;
 export const HEADER_TOTAL_LENGTH = 8;
 export const HEADER_CHECKSUM = 12;
 export const HEADER_SECTION_COUNT = 16;
+export const CHECKSUM_FROM = 16;
 /** Each section entry: id u32, offset u32, length u32 (offsets from the start of the pack, 4-aligned). */
 export const SECTION_ENTRY_SIZE = 12;
 export const MAX_SECTIONS = 16;

@@ -1,5 +1,5 @@
 // Lays out a compiled pack: header, section table and sections, little-endian and 4-aligned,
-// with an FNV-1a checksum over everything after the header. The byte layout is bindings/format.ts.
+// with an FNV-1a checksum from the section count to the end. The byte layout is bindings/format.ts.
 
 import * as F from "../format.js";
 
@@ -60,6 +60,6 @@ export function encodePack(sections: [number, Uint8Array][]): Uint8Array {
     view.setUint32(e + 8, s.bytes.length, true);
     pack.set(s.bytes, s.offset);
   });
-  view.setUint32(F.HEADER_CHECKSUM, fnv1a(pack, F.HEADER_SIZE), true);
+  view.setUint32(F.HEADER_CHECKSUM, fnv1a(pack, F.CHECKSUM_FROM), true);
   return pack;
 }
