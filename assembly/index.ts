@@ -4,6 +4,7 @@
 
 import { validatePack, tables } from "./pack";
 import { buildDense, isDense, scanField } from "./scan";
+import { buildPrefilter, stride } from "./prefilter";
 import { allocateMatchBuffers, resolvePending, clearHits } from "./matches";
 import { writeVerdict } from "./score";
 import {
@@ -39,7 +40,10 @@ export function loadPack(form: i32): i32 {
   if (!allocateMatchBuffers()) return STATUS_OUT_OF_MEMORY;
   const entries = <u64>tables.stateCount * <u64>tables.classCount;
   const wantDense = form == AUTOMATON_DENSE || (form == AUTOMATON_AUTO && entries <= <u64>DENSE_MAX_ENTRIES);
-  if (wantDense && form != AUTOMATON_COMPACT && !buildDense()) return STATUS_OUT_OF_MEMORY;
+  if (wantDense && form != AUTOMATON_COMPACT) {
+    if (!buildDense()) return STATUS_OUT_OF_MEMORY;
+    buildPrefilter();
+  }
   loaded = true;
   return STATUS_OK;
 }
@@ -49,11 +53,17 @@ export function automatonForm(): i32 {
   return isDense() ? AUTOMATON_DENSE : AUTOMATON_COMPACT;
 }
 
+/** The prefilter's sampling stride (1 or 2), or 0 when the scan runs unfiltered. */
+export function prefilterStride(): u32 {
+  return stride;
+}
+
 /** The input region, grown to at least `len` bytes; its address may change, so ask after every call. */
 export function reserveInput(len: u32): usize {
   if (len > inputCap) {
     const cap = len < 4096 ? 4096 : len;
-    input = heap.alloc(cap);
+    // Slack: the prefilter reads up to 3 bytes past a field that ends the region.
+    input = heap.alloc(<usize>cap + 8);
     inputCap = cap;
   }
   return input;
@@ -110,3 +120,4 @@ export function classifyRecords(count: u32): i32 {
   }
   return STATUS_OK;
 }
+

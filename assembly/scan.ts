@@ -1,35 +1,58 @@
 // Automaton search over one field, in one of two interchangeable forms: a dense DFA over byte
-// classes (built at load time from the pack's compact form) or the compact form itself
-// (goto edges plus failure links). Both report the same pattern ends; `matches.ts` turns
-// them into signature hits.
+// classes (built at load time from the pack's compact form, and run behind the trigram
+// prefilter) or the compact form itself (goto edges plus failure links). Both report the same
+// pattern ends; `matches.ts` turns them into signature hits.
 
 import { tables } from "./pack";
 import { onPatternEnd } from "./matches";
+import { bitmap, stride, trigramHash } from "./prefilter";
 
-/** dense[state * classCount + class] = (next * classCount) << 1 | (next has outputs). */
+/**
+ * dense[row + classOffset] = next row | 1 (next has outputs) | 2 (next is shallow: depth < 3),
+ * rows and class offsets in bytes (state × classCount × 4, class × 4).
+ */
 let dense: usize = 0;
+let classOffset: usize = 0;
+let rowBytes: u32 = 0;
 let denseReady = false;
+
+function depthsOf(states: usize): usize {
+  const depth = heap.alloc(states);
+  store<u8>(depth, 0);
+  for (let s: usize = 0; s < states; s++) {
+    const d = load<u8>(depth + s);
+    const e1 = load<u32>(tables.edgeStart + ((s + 1) << 2));
+    for (let e = load<u32>(tables.edgeStart + (s << 2)); e < e1; e++) {
+      store<u8>(depth + <usize>(load<u32>(tables.edges + (<usize>e << 2)) >> 8), d < 3 ? d + 1 : 3);
+    }
+  }
+  return depth;
+}
 
 /** Builds the dense table; `fail[s] < s` (checked at load) makes one pass in state order enough. */
 export function buildDense(): bool {
   const C = <usize>tables.classCount;
   const states = <usize>tables.stateCount;
-  const bytes = states * C * 4;
-  dense = heap.alloc(bytes);
-  if (dense == 0) return false;
+  rowBytes = <u32>(C * 4);
+  const depth = depthsOf(states);
+  dense = heap.alloc(states * C * 4);
+  classOffset = heap.alloc(256 * 4);
+  for (let b: usize = 0; b < 256; b++) store<u32>(classOffset + (b << 2), <u32>load<u8>(tables.classOf + b) << 2);
   for (let s: usize = 0; s < states; s++) {
     const row = dense + s * C * 4;
     if (s == 0) {
-      for (let c: usize = 0; c < C; c++) store<u32>(row + (c << 2), 0);
+      memory.fill(row, 0, C * 4);
+      // The root is depth 0, so every transition back to it is shallow.
+      for (let c: usize = 0; c < C; c++) store<u32>(row + (c << 2), 2);
     } else {
       memory.copy(row, dense + <usize>load<u32>(tables.fail + (s << 2)) * C * 4, C * 4);
     }
-    const e0 = load<u32>(tables.edgeStart + (s << 2));
     const e1 = load<u32>(tables.edgeStart + ((s + 1) << 2));
-    for (let e = e0; e < e1; e++) {
+    for (let e = load<u32>(tables.edgeStart + (s << 2)); e < e1; e++) {
       const edge = load<u32>(tables.edges + (<usize>e << 2));
-      const target = <usize>(edge >> 8);
-      store<u32>(row + (<usize>(edge & 0xff) << 2), <u32>((target * C) << 1) | (hasOutputs(<u32>target) ? 1 : 0));
+      const t = <usize>(edge >> 8);
+      const flags: u32 = (hasOutputs(<u32>t) ? 1 : 0) | (load<u8>(depth + t) < 3 ? 2 : 0);
+      store<u32>(row + (<usize>(edge & 0xff) << 2), <u32>(t * C * 4) | flags);
     }
   }
   denseReady = true;
@@ -44,24 +67,51 @@ export function isDense(): bool {
   return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2));
 }
 
-@inline function reportOutputs(s: u32, hay: usize, len: u32, end: u32): void {
+function reportOutputs(s: u32, hay: usize, len: u32, end: u32): void {
   const o1 = load<u32>(tables.outStart + (<usize>(s + 1) << 2));
   for (let o = load<u32>(tables.outStart + (<usize>s << 2)); o < o1; o++) {
     onPatternEnd(load<u32>(tables.outputs + (<usize>o << 2)), hay, len, end);
   }
 }
 
-/** Scans `len` bytes at `hay` with the dense DFA. */
-export function scanDense(hay: usize, len: u32): void {
-  const C = tables.classCount;
-  const classOf = tables.classOf;
-  const table = dense;
-  let at: u32 = 0; // state * C
+/** Runs the dense DFA over the whole field. */
+function scanDenseAll(hay: usize, len: u32): void {
+  const table = dense, offsets = classOffset;
+  let at: u32 = 0;
   for (let i: u32 = 0; i < len; i++) {
-    const cls = <u32>load<u8>(classOf + <usize>load<u8>(hay + i));
-    const entry = load<u32>(table + (<usize>(at + cls) << 2));
-    at = entry >> 1;
-    if (entry & 1) reportOutputs(at / C, hay, len, i + 1);
+    const entry = load<u32>(table + <usize>at + <usize>load<u32>(offsets + (<usize>load<u8>(hay + i) << 2)));
+    at = entry & ~3;
+    if (entry & 1) reportOutputs(at / rowBytes, hay, len, i + 1);
+  }
+}
+
+/**
+ * Samples the field every `stride` bytes; from a position whose trigram may start a pattern,
+ * runs the DFA from the root until it is shallow again (no partial match longer than 2 bytes),
+ * then resumes sampling 2 bytes back so a pattern starting in that tail is still seen. A run
+ * lasts at least stride + 2 bytes, so every candidate moves the scan forward: linear time.
+ * The caller guarantees 4 readable bytes past the field's end.
+ */
+function scanDenseFiltered(hay: usize, len: u32): void {
+  const table = dense, offsets = classOffset, bits = bitmap, step = stride;
+  const minRun: u32 = step + 2;
+  let i: u32 = 0;
+  while (i < len) {
+    const h = trigramHash(load<u32>(hay + i) | 0x202020);
+    if ((load<u32>(bits + (<usize>(h >> 5) << 2)) & (1 << (h & 31))) == 0) { i += step; continue; }
+    // A stride-2 sample also stands for the occurrence that starts one byte earlier.
+    const start: u32 = i >= step - 1 ? i - (step - 1) : 0;
+    let j = start;
+    let at: u32 = 0;
+    while (j < len) {
+      const entry = load<u32>(table + <usize>at + <usize>load<u32>(offsets + (<usize>load<u8>(hay + j) << 2)));
+      at = entry & ~3;
+      j++;
+      if (entry & 1) reportOutputs(at / rowBytes, hay, len, j);
+      if ((entry & 2) && j - start >= minRun) break;
+    }
+    if (j >= len) return;
+    i = j - 2;
   }
 }
 
@@ -96,5 +146,7 @@ export function scanCompact(hay: usize, len: u32): void {
 }
 
 export function scanField(hay: usize, len: u32): void {
-  if (denseReady) scanDense(hay, len); else scanCompact(hay, len);
+  if (!denseReady) scanCompact(hay, len);
+  else if (stride != 0) scanDenseFiltered(hay, len);
+  else scanDenseAll(hay, len);
 }

@@ -36,6 +36,7 @@ interface EngineExports {
   allocPack(len: number): number;
   loadPack(form: number): number;
   automatonForm(): number;
+  prefilterStride(): number;
   reserveInput(len: number): number;
   reserveVerdicts(count: number): number;
   classifyUserAgent(len: number, truncated: number): number;
@@ -57,6 +58,7 @@ class PackInstance {
   private verdicts = 0;
   private verdictCap = 0;
   private readonly maxEncoded: number;
+  readonly prefilterStride: number;
 
   constructor(
     private readonly exports: EngineExports,
@@ -65,6 +67,7 @@ class PackInstance {
     readonly form: "dense" | "compact",
     maxFieldLength: number,
   ) {
+    this.prefilterStride = exports.prefilterStride();
     this.maxEncoded = maxFieldLength;
     this.reserve(maxFieldLength, BATCH_CHUNK);
   }
@@ -189,6 +192,11 @@ export class Engine {
   /** The automaton form serving requests. */
   get automaton(): "dense" | "compact" {
     return this.current.form;
+  }
+
+  /** The trigram prefilter's sampling stride (1 or 2), or 0 when the scan runs unfiltered. */
+  get prefilterStride(): number {
+    return this.current.prefilterStride;
   }
 
   /** Every bot of the serving pack. */

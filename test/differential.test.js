@@ -18,9 +18,9 @@ function randomWord(r, min, max) {
   return s;
 }
 
-function randomSignature(r) {
+function randomSignature(r, minBytes = 2) {
   let literal = randomWord(r, 2, 5);
-  while (new TextEncoder().encode(literal).length < 2) literal += "a";
+  while (new TextEncoder().encode(literal).length < minBytes) literal += r.pick(ALPHABET);
   const sig = { literal };
   if (r.chance(0.15)) sig.caseSensitive = true;
   if (r.chance(0.15)) sig.anchorStart = true;
@@ -51,16 +51,26 @@ function randomHaystack(r, sigs) {
 const SETS = 2000;
 const HAYSTACKS = 25;
 
-for (const form of ["dense", "compact"]) {
-  test(`${form} automaton agrees with the naive matcher on ${SETS} random signature sets`, async () => {
+// The dense form runs behind the prefilter: stride 1 when some literal has 2 bytes, stride 2
+// when all have 3 or more; the compact form runs unfiltered.
+const VARIANTS = [
+  { form: "dense", minBytes: 2, strides: [1, 2] },
+  { form: "dense", minBytes: 3, strides: [2] },
+  { form: "compact", minBytes: 2, strides: [0] },
+];
+
+for (const { form, minBytes, strides } of VARIANTS) {
+  test(`${form} automaton (literals of ${minBytes}+ bytes) agrees with the naive matcher on ${SETS} random signature sets`, async () => {
     const failures = [];
+    const seen = new Set();
     for (let seed = 1; seed <= SETS && failures.length < 5; seed++) {
-      const r = rng(seed * 7919 + (form === "dense" ? 0 : 1));
+      const r = rng(seed * 7919 + minBytes * 31 + (form === "dense" ? 0 : 1));
       const sigs = [];
-      for (let n = 1 + r.int(12); n > 0; n--) sigs.push(randomSignature(r));
+      for (let n = 1 + r.int(12); n > 0; n--) sigs.push(randomSignature(r, minBytes));
       const source = { name: "random", version: String(seed), bots: sigs.map((s, i) => ({ name: `b${i}`, operator: null, category: "other", signatures: [s] })) };
       const engine = await createEngine({ pack: await compilePack([source]), automaton: form });
       assert.is(engine.automaton, form);
+      seen.add(engine.prefilterStride);
       for (let h = 0; h < HAYSTACKS; h++) {
         const hay = randomHaystack(r, sigs);
         const expected = sigs.map((s, i) => (naiveMatches(s, hay) ? detectionId(`b${i}`, s) : -1)).filter((x) => x >= 0).sort();
@@ -69,6 +79,7 @@ for (const form of ["dense", "compact"]) {
       }
     }
     if (failures.length) assert.unreachable(`automaton and naive matcher disagree:\n${failures.map((f) => JSON.stringify(f)).join("\n")}`);
+    assert.equal([...seen].sort(), strides, "every prefilter mode was exercised");
   });
 }
 
