@@ -7,8 +7,12 @@ import { buildDense, isDense, scanField } from "./scan";
 import { buildPrefilter, stride } from "./prefilter";
 import { allocateMatchBuffers, resolvePending, clearHits } from "./matches";
 import { writeVerdict } from "./score";
+import { parseIp, IP_NONE } from "./ip";
+import { fingerprint } from "./fingerprint";
 import {
   STATUS_OK, STATUS_NO_PACK, STATUS_BAD_RECORD, STATUS_OUT_OF_MEMORY, FIELD_USER_AGENT, RECORD_HEADER_SIZE,
+  FIELD_COUNT, FIELD_IP, FIELD_HEADERS, FIELD_METHOD, FIELD_HTTP_VERSION, RECORD_FLAGS, RECORD_FLAG_HEADERS_ORDERED,
+  RECORD_FLAG_TRUNCATED, VERDICT_FINGERPRINT, FINGERPRINT_SIZE, VERDICT_FLAG_IP_INVALID,
   VERDICT_SIZE, VERDICT_FLAG_TRUNCATED, AUTOMATON_AUTO, AUTOMATON_DENSE, AUTOMATON_COMPACT, DENSE_MAX_ENTRIES,
 } from "../bindings/format";
 
@@ -79,12 +83,11 @@ export function reserveVerdicts(count: u32): usize {
   return verdicts;
 }
 
-function classifyUserAgentAt(ua: usize, len: u32, out: usize): u32 {
-  let flags: u32 = 0;
+function classifyUserAgentAt(ua: usize, len: u32, out: usize, flags: u32, ipKind: i32): u32 {
   if (len > tables.maxFieldLength) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
   scanField(ua, len);
   resolvePending();
-  const packed = writeVerdict(out, flags);
+  const packed = writeVerdict(out, flags, ipKind);
   clearHits();
   return packed;
 }
@@ -96,15 +99,14 @@ function classifyUserAgentAt(ua: usize, len: u32, out: usize): u32 {
  */
 export function classifyUserAgent(len: u32, truncated: u32): u32 {
   if (!loaded || len > inputCap || verdictCap == 0) return 0;
-  const packed = classifyUserAgentAt(input, len, verdicts);
-  if (truncated) store<u16>(verdicts + 2, load<u16>(verdicts + 2) | <u16>VERDICT_FLAG_TRUNCATED);
-  return packed;
+  memory.fill(verdicts + VERDICT_FINGERPRINT, 0, FINGERPRINT_SIZE);
+  return classifyUserAgentAt(input, len, verdicts, truncated ? VERDICT_FLAG_TRUNCATED : 0, IP_NONE);
 }
 
 /**
  * Classifies `count` request records. The input region holds `count` u32 record offsets
- * (relative to the region), each record a field table followed by its bytes; verdict i goes
- * to verdict record i.
+ * (relative to the region), each record a field table followed by its bytes (bindings/format.ts);
+ * verdict i goes to verdict record i. Every offset and length is checked against the region.
  */
 export function classifyRecords(count: u32): i32 {
   if (!loaded) return STATUS_NO_PACK;
@@ -113,11 +115,27 @@ export function classifyRecords(count: u32): i32 {
     const rel = load<u32>(input + (<usize>i << 2));
     if (<u64>rel + <u64>RECORD_HEADER_SIZE > <u64>inputCap) return STATUS_BAD_RECORD;
     const record = input + rel;
-    const uaOffset = load<u32>(record + FIELD_USER_AGENT * 8);
-    const uaLength = load<u32>(record + FIELD_USER_AGENT * 8 + 4);
-    if (<u64>rel + <u64>uaOffset + <u64>uaLength > <u64>inputCap) return STATUS_BAD_RECORD;
-    classifyUserAgentAt(record + uaOffset, uaLength, verdicts + <usize>i * VERDICT_SIZE);
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if (<u64>rel + <u64>load<u32>(record + f * 8) + <u64>load<u32>(record + f * 8 + 4) > <u64>inputCap) return STATUS_BAD_RECORD;
+    }
+    const out = verdicts + <usize>i * VERDICT_SIZE;
+    const recordFlags = load<u32>(record + RECORD_FLAGS);
+    let flags: u32 = (recordFlags & RECORD_FLAG_TRUNCATED) != 0 ? VERDICT_FLAG_TRUNCATED : 0;
+    const ipLength = field(record, FIELD_IP, 1);
+    const ipKind = parseIp(field(record, FIELD_IP, 0), ipLength);
+    if (ipLength > 0 && ipKind == IP_NONE) flags |= VERDICT_FLAG_IP_INVALID;
+    memory.fill(out + VERDICT_FINGERPRINT, 0, FINGERPRINT_SIZE);
+    const headersLength = field(record, FIELD_HEADERS, 1);
+    if (headersLength > 0) {
+      fingerprint(field(record, FIELD_HEADERS, 0), headersLength, field(record, FIELD_METHOD, 0), field(record, FIELD_METHOD, 1),
+        field(record, FIELD_HTTP_VERSION, 0), field(record, FIELD_HTTP_VERSION, 1), (recordFlags & RECORD_FLAG_HEADERS_ORDERED) != 0, out + VERDICT_FINGERPRINT);
+    }
+    classifyUserAgentAt(field(record, FIELD_USER_AGENT, 0), field(record, FIELD_USER_AGENT, 1), out, flags, ipKind);
   }
   return STATUS_OK;
 }
 
+/** Address (part 0) or length (part 1) of a record's field; the address of an absent field is the record. */
+@inline function field(record: usize, id: i32, part: i32): usize {
+  return part == 0 ? record + <usize>load<u32>(record + id * 8) : <usize>load<u32>(record + id * 8 + 4);
+}

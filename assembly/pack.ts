@@ -5,7 +5,8 @@
 import {
   PACK_MAGIC, PACK_FORMAT_VERSION, HEADER_SIZE, HEADER_MAGIC, HEADER_VERSION, HEADER_TOTAL_LENGTH,
   HEADER_CHECKSUM, HEADER_SECTION_COUNT, CHECKSUM_FROM, SECTION_ENTRY_SIZE, MAX_SECTIONS,
-  SECTION_AUTOMATON, SECTION_PATTERNS, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
+  SECTION_AUTOMATON, SECTION_PATTERNS, SECTION_LIMIT, SECTION_IP_RANGES, SECTION_BOT_VERIFY,
+  IP_V4_INTERVAL_SIZE, IP_V6_INTERVAL_SIZE, BOT_VERIFY_SIZE, PARAM_SPOOFED_DETECTION, STATUS_BAD_IP_RANGES, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
   AUTOMATON_FIXED, MAX_STATES, MAX_CLASSES, PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
   PARAM_HUMAN_SCORE, PARAM_BOT_SCORE, PARAM_MAX_FIELD_LENGTH,
   CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
@@ -33,6 +34,16 @@ export class Tables {
   signatures: usize = 0;
   strings: usize = 0;
   stringsLength: u32 = 0;
+  v4Count: u32 = 0;
+  v4: usize = 0;
+  v6Count: u32 = 0;
+  v6: usize = 0;
+  sets: usize = 0;
+  setWords: u32 = 0;
+  /** 0 when the pack has no verification data. */
+  botVerify: usize = 0;
+  verifyLists: usize = 0;
+  spoofedDetection: u32 = 0;
   humanScore: u32 = 99;
   botScore: u32 = 1;
   maxFieldLength: u32 = 8192;
@@ -54,8 +65,8 @@ export function fnv1a(ptr: usize, len: usize): u32 {
 }
 
 // Section lookups fill these; 0 length means absent.
-let sectionOffset = new StaticArray<u32>(8);
-let sectionLength = new StaticArray<u32>(8);
+let sectionOffset = new StaticArray<u32>(SECTION_LIMIT);
+let sectionLength = new StaticArray<u32>(SECTION_LIMIT);
 
 /** Validates the pack at `base` (`len` bytes) and fills `tables`. Returns a status code. */
 export function validatePack(base: usize, len: u32): i32 {
@@ -68,13 +79,13 @@ export function validatePack(base: usize, len: u32): i32 {
   const count = load<u32>(base + HEADER_SECTION_COUNT);
   if (count > <u32>MAX_SECTIONS) return STATUS_BAD_SECTION;
   if (<u64>HEADER_SIZE + <u64>count * SECTION_ENTRY_SIZE > <u64>len) return STATUS_BAD_SECTION;
-  for (let i = 0; i < 8; i++) { sectionOffset[i] = 0; sectionLength[i] = 0; }
+  for (let i = 0; i < SECTION_LIMIT; i++) { sectionOffset[i] = 0; sectionLength[i] = 0; }
   for (let i: u32 = 0; i < count; i++) {
     const entry = base + HEADER_SIZE + i * SECTION_ENTRY_SIZE;
     const id = load<u32>(entry);
     const offset = load<u32>(entry + 4);
     const length = load<u32>(entry + 8);
-    if (id == 0 || id >= 8) return STATUS_BAD_SECTION;
+    if (id == 0 || id >= <u32>SECTION_LIMIT) return STATUS_BAD_SECTION;
     if ((offset & 3) != 0) return STATUS_BAD_SECTION;
     if (<u64>offset + <u64>length > <u64>len) return STATUS_BAD_SECTION;
     if (offset < <u32>HEADER_SIZE + count * SECTION_ENTRY_SIZE) return STATUS_BAD_SECTION;
@@ -92,6 +103,8 @@ export function validatePack(base: usize, len: u32): i32 {
   if (status != STATUS_OK) return status;
   status = readPatterns(base);
   if (status != STATUS_OK) return status;
+  status = readIpRanges(base);
+  if (status != STATUS_OK) return status;
   return readAutomaton(base);
 }
 
@@ -103,6 +116,7 @@ function readParams(base: usize): i32 {
   const maxField = load<u32>(p + PARAM_MAX_FIELD_LENGTH);
   if (human < 30 || human > 99 || bot < 1 || bot > 29) return STATUS_BAD_PARAMS;
   if (maxField < 64 || maxField > 1 << 20) return STATUS_BAD_PARAMS;
+  tables.spoofedDetection = load<u32>(p + PARAM_SPOOFED_DETECTION);
   tables.humanScore = human;
   tables.botScore = bot;
   tables.maxFieldLength = maxField;
@@ -229,5 +243,70 @@ function readAutomaton(base: usize): i32 {
   tables.edges = edges;
   tables.outStart = outStart;
   tables.outputs = outputs;
+  return STATUS_OK;
+}
+
+/** Checks a set offset: inside the set words, with its ids inside too. */
+function validSet(set: u32, setWords: u32, lists: u32): bool {
+  if (set >= setWords) return false;
+  const count = load<u32>(tables.sets + (<usize>set << 2));
+  if (<u64>set + 1 + <u64>count > <u64>setWords) return false;
+  for (let k: u32 = 0; k < count; k++) if (load<u32>(tables.sets + (<usize>(set + 1 + k) << 2)) >= lists) return false;
+  return true;
+}
+
+/** 128-bit compare of two big-endian 4-word values: -1, 0, 1. */
+export function compare128(a: usize, b: usize): i32 {
+  for (let w: usize = 0; w < 16; w += 4) {
+    const x = load<u32>(a + w), y = load<u32>(b + w);
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** IP_RANGES and BOT_VERIFY are optional together: a pack without them verifies nothing. */
+function readIpRanges(base: usize): i32 {
+  const rangesLength = sectionLength[SECTION_IP_RANGES];
+  const verifyLength = sectionLength[SECTION_BOT_VERIFY];
+  if (rangesLength == 0 && verifyLength == 0) { tables.botVerify = 0; return STATUS_OK; }
+  if (rangesLength < 12 || verifyLength < 8) return STATUS_BAD_IP_RANGES;
+  const p = base + sectionOffset[SECTION_IP_RANGES];
+  const v4Count = load<u32>(p), v6Count = load<u32>(p + 4), setWords = load<u32>(p + 8);
+  const size: u64 = 12 + <u64>v4Count * IP_V4_INTERVAL_SIZE + <u64>v6Count * IP_V6_INTERVAL_SIZE + <u64>setWords * 4;
+  if (size != <u64>rangesLength) return STATUS_BAD_IP_RANGES;
+  tables.v4Count = v4Count;
+  tables.v4 = p + 12;
+  tables.v6Count = v6Count;
+  tables.v6 = tables.v4 + <usize>v4Count * IP_V4_INTERVAL_SIZE;
+  tables.sets = tables.v6 + <usize>v6Count * IP_V6_INTERVAL_SIZE;
+  tables.setWords = setWords;
+  // BOT_VERIFY first: it says how many range lists exist.
+  const q = base + sectionOffset[SECTION_BOT_VERIFY];
+  const bots = load<u32>(q);
+  if (bots != tables.botCount) return STATUS_BAD_IP_RANGES;
+  const listTotal = load<u32>(q + 4);
+  if (<u64>8 + <u64>bots * BOT_VERIFY_SIZE + <u64>listTotal * 4 + 4 != <u64>verifyLength) return STATUS_BAD_IP_RANGES;
+  const lists = load<u32>(q + 8 + <usize>bots * BOT_VERIFY_SIZE + <usize>listTotal * 4);
+  tables.botVerify = q + 8;
+  tables.verifyLists = q + 8 + <usize>bots * BOT_VERIFY_SIZE;
+  for (let b: u32 = 0; b < bots; b++) {
+    const e = tables.botVerify + <usize>b * BOT_VERIFY_SIZE;
+    if (<u64>load<u32>(e + 4) + <u64>load<u32>(e + 8) > <u64>listTotal) return STATUS_BAD_IP_RANGES;
+  }
+  for (let k: u32 = 0; k < listTotal; k++) if (load<u32>(tables.verifyLists + (<usize>k << 2)) >= lists) return STATUS_BAD_IP_RANGES;
+  let lastV4: u64 = 0;
+  for (let i: u32 = 0; i < v4Count; i++) {
+    const e = tables.v4 + <usize>i * IP_V4_INTERVAL_SIZE;
+    const first = load<u32>(e), last = load<u32>(e + 4);
+    if (first > last || (i > 0 && <u64>first <= lastV4)) return STATUS_BAD_IP_RANGES;
+    if (!validSet(load<u32>(e + 8), setWords, lists)) return STATUS_BAD_IP_RANGES;
+    lastV4 = last;
+  }
+  for (let i: u32 = 0; i < v6Count; i++) {
+    const e = tables.v6 + <usize>i * IP_V6_INTERVAL_SIZE;
+    if (compare128(e, e + 16) > 0) return STATUS_BAD_IP_RANGES;
+    if (i > 0 && compare128(e - IP_V6_INTERVAL_SIZE + 16, e) >= 0) return STATUS_BAD_IP_RANGES;
+    if (!validSet(load<u32>(e + 32), setWords, lists)) return STATUS_BAD_IP_RANGES;
+  }
   return STATUS_OK;
 }

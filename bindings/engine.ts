@@ -5,20 +5,31 @@
 import * as F from "./format.js";
 import { EngineFault, PackLoadError, BotsiftError } from "./errors.js";
 import { readPackMeta, statusText, type BotInfo, type PackInfo } from "./meta.js";
-import { userAgentOf, type Classifiable } from "./request.js";
+import { normalizeRequest, type Classifiable, type NormalizedRequest } from "./request.js";
+import { recordBound, writeRecord } from "./record.js";
 
 export type VerdictClass = "human" | "likely_bot" | "bot" | "verified_bot";
 const CLASSES: VerdictClass[] = ["human", "likely_bot", "bot", "verified_bot"];
+
+/** The bot a request claims to be, and whether its address bears the claim out. */
+export interface ClaimedBot extends BotInfo {
+  /** The address is in the bot's published ranges. */
+  readonly verified: boolean;
+  /** The bot publishes authoritative ranges and the address is outside them. */
+  readonly spoofed: boolean;
+}
 
 export interface Verdict {
   /** 1 = automated … 99 = human, in Cloudflare's bands (1, 2–29, 30–99). */
   score: number;
   class: VerdictClass;
   /** The bot the most specific matching signature names, or null. */
-  bot: BotInfo | null;
-  /** Detection ids of every signature that matched. */
+  bot: ClaimedBot | null;
+  /** Detection ids of every signature and check that fired. */
   detections: number[];
-  /** The user agent was longer than the pack's field bound and was scanned only up to it. */
+  /** botsift's header fingerprint (see the README), or null when no headers were supplied. */
+  fingerprint: string | null;
+  /** A field was longer than the pack's bound and was scanned only up to it. */
   truncated: boolean;
 }
 
@@ -43,6 +54,15 @@ interface EngineExports {
   classifyRecords(count: number): number;
 }
 
+/** Per bot, the three shared verdict objects: claimed, verified, spoofed. */
+function claimVariants(bots: BotInfo[]): ClaimedBot[][] {
+  return bots.map((b) => [
+    Object.freeze({ ...b, verified: false, spoofed: false }),
+    Object.freeze({ ...b, verified: true, spoofed: false }),
+    Object.freeze({ ...b, verified: false, spoofed: true }),
+  ]);
+}
+
 const FORMS: Record<AutomatonForm, number> = { auto: F.AUTOMATON_AUTO, dense: F.AUTOMATON_DENSE, compact: F.AUTOMATON_COMPACT };
 const BATCH_CHUNK = 256;
 const encoder = new TextEncoder();
@@ -58,6 +78,8 @@ class PackInstance {
   private verdicts = 0;
   private verdictCap = 0;
   private readonly maxEncoded: number;
+  private dv!: DataView;
+  private readonly claims: ClaimedBot[][];
   readonly prefilterStride: number;
 
   constructor(
@@ -68,6 +90,7 @@ class PackInstance {
     maxFieldLength: number,
   ) {
     this.prefilterStride = exports.prefilterStride();
+    this.claims = claimVariants(bots);
     this.maxEncoded = maxFieldLength;
     this.reserve(maxFieldLength, BATCH_CHUNK);
   }
@@ -79,6 +102,7 @@ class PackInstance {
       this.u32 = new Uint32Array(buffer);
     }
     this.inputView = this.u8.subarray(this.input, this.input + this.inputCap);
+    this.dv = new DataView(this.u8.buffer, this.input, this.inputCap);
     this.userAgentView = this.inputView.subarray(0, this.maxEncoded);
   }
 
@@ -109,34 +133,39 @@ class PackInstance {
     const detections: number[] = new Array(count);
     const d = (base + F.VERDICT_DETECTIONS) >>> 2;
     for (let i = 0; i < count; i++) detections[i] = u32[d + i];
+    const claim = (flags & F.VERDICT_FLAG_VERIFIED) !== 0 ? 1 : (flags & F.VERDICT_FLAG_SPOOFED) !== 0 ? 2 : 0;
     return {
       score: u8[base + F.VERDICT_SCORE],
       class: CLASSES[u8[base + F.VERDICT_CLASS]] ?? "human",
-      bot: bot >= 0 ? this.bots[bot] ?? null : null,
+      bot: bot >= 0 ? this.claims[bot]?.[claim] ?? null : null,
       detections,
+      fingerprint: this.fingerprintAt(base + F.VERDICT_FINGERPRINT),
       truncated: (flags & F.VERDICT_FLAG_TRUNCATED) !== 0,
     };
   }
 
-  classifyBatch(uas: string[]): Verdict[] {
+  private fingerprintAt(at: number): string | null {
+    const u8 = this.u8;
+    if (u8[at] === 0) return null;
+    let end = at;
+    while (end < at + F.FINGERPRINT_SIZE && u8[end] !== 0) end++;
+    return String.fromCharCode(...u8.subarray(at, end));
+  }
+
+  /** Classifies full requests: one crossing into the engine per chunk of BATCH_CHUNK. */
+  classifyRequests(reqs: NormalizedRequest[]): Verdict[] {
     const out: Verdict[] = [];
-    for (let from = 0; from < uas.length; from += BATCH_CHUNK) {
-      const chunk = uas.slice(from, from + BATCH_CHUNK);
-      // Worst case: 3 UTF-8 bytes per UTF-16 unit, bounded by the field limit, plus alignment.
+    for (let from = 0; from < reqs.length; from += BATCH_CHUNK) {
+      const chunk = reqs.slice(from, from + BATCH_CHUNK);
       let need = chunk.length * 4;
-      for (const ua of chunk) need += F.RECORD_HEADER_SIZE + Math.min(ua.length * 3, this.maxEncoded) + 4;
+      for (const r of chunk) need += recordBound(r, this.maxEncoded);
       this.reserve(need, chunk.length);
       const u32 = this.u32, base = this.input;
       let at = chunk.length * 4;
-      chunk.forEach((ua, i) => {
+      for (let i = 0; i < chunk.length; i++) {
         u32[(base >>> 2) + i] = at;
-        const r = encoder.encodeInto(ua, this.inputView.subarray(at + F.RECORD_HEADER_SIZE, at + F.RECORD_HEADER_SIZE + this.maxEncoded));
-        const rec = (base + at) >>> 2;
-        for (let f = 0; f < F.FIELD_COUNT * 2; f++) u32[rec + f] = 0;
-        u32[rec + F.FIELD_USER_AGENT * 2] = F.RECORD_HEADER_SIZE;
-        u32[rec + F.FIELD_USER_AGENT * 2 + 1] = r.written;
-        at += (F.RECORD_HEADER_SIZE + r.written + 3) & ~3;
-      });
+        at += writeRecord(this.inputView, this.dv, at, chunk[i], this.maxEncoded);
+      }
       const status = this.exports.classifyRecords(chunk.length);
       if (status !== F.STATUS_OK) throw new BotsiftError("ENGINE_STATUS", `engine refused the batch: ${statusText(status)}`);
       for (let i = 0; i < chunk.length; i++) out.push(this.verdictAt(i));
@@ -216,17 +245,23 @@ export class Engine {
     }
   }
 
-  /** Classifies one request: a Fetch Request, a RequestInfo, or a user-agent string. */
+  /**
+   * Classifies one request: a Fetch Request (headers, URL, Workers' `cf`), a RequestInfo, or a
+   * user-agent string (the fast path: the user agent alone decides).
+   */
   classify(req: Classifiable): Verdict {
     return this.guard(() => {
-      this.current.classifyUserAgentPacked(userAgentOf(req));
-      return this.current.verdictAt(0);
+      if (typeof req === "string") {
+        this.current.classifyUserAgentPacked(req);
+        return this.current.verdictAt(0);
+      }
+      return this.current.classifyRequests([normalizeRequest(req)])[0];
     });
   }
 
   /** Classifies many requests with one crossing into the engine per chunk of 256. */
   classifyBatch(reqs: readonly Classifiable[]): Verdict[] {
-    return this.guard(() => this.current.classifyBatch(reqs.map(userAgentOf)));
+    return this.guard(() => this.current.classifyRequests(reqs.map(normalizeRequest)));
   }
 
   /** True when the user agent is automated (any class but human). The fastest call. */

@@ -28,6 +28,9 @@ export const SECTION_SIGNATURES = 4;
 export const SECTION_STRINGS = 5;
 export const SECTION_META = 6;
 export const SECTION_PARAMS = 7;
+export const SECTION_IP_RANGES = 8;
+export const SECTION_BOT_VERIFY = 9;
+export const SECTION_LIMIT = 10; // section ids are 1 … SECTION_LIMIT - 1
 
 // AUTOMATON: stateCount u32, classCount u32, edgeCount u32, outputCount u32, then
 // classOf[256] u8, fail[stateCount] u32, edgeStart[stateCount + 1] u32,
@@ -59,16 +62,49 @@ export const SIGNATURE_HAS_EXCLUSIONS = 1;
 export const PARAM_HUMAN_SCORE = 0;
 export const PARAM_BOT_SCORE = 4;
 export const PARAM_MAX_FIELD_LENGTH = 8;
-export const PARAMS_SIZE = 12;
+export const PARAM_SPOOFED_DETECTION = 12;
+export const PARAMS_SIZE = 16;
+
+// IP_RANGES: v4Count u32, v6Count u32, setWords u32, then v4 intervals (first u32, last u32,
+// set u32) sorted and disjoint, v6 intervals (first u32×4, last u32×4 big-endian words, set u32)
+// sorted and disjoint, then setWords u32 of sets: each set is a count followed by range-list ids.
+export const IP_V4_INTERVAL_SIZE = 12;
+export const IP_V6_INTERVAL_SIZE = 36;
+
+// BOT_VERIFY: botCount u32, listTotal u32, then per bot: flags u32, listStart u32, listCount u32,
+// then listTotal u32 range-list ids, then the number of range lists u32. A bot with lists is verified from an address in one of
+// them; with BOT_VERIFY_AUTHORITATIVE it is spoofed from any other address.
+export const BOT_VERIFY_SIZE = 12;
+export const BOT_VERIFY_AUTHORITATIVE = 1;
 
 // Request records. A record starts with FIELD_COUNT (offset u32, length u32) pairs, offsets
-// relative to the record's start; a length of 0 means the field is absent.
+// relative to the record's start (a length of 0 means the field is absent), then RECORD_ASN and
+// RECORD_FLAGS (u32 each), then the field bytes.
 export const FIELD_USER_AGENT = 0;
-export const FIELD_COUNT = 8;
-export const RECORD_HEADER_SIZE = FIELD_COUNT * 8;
+export const FIELD_METHOD = 1;
+export const FIELD_URL = 2;
+export const FIELD_HOST = 3;
+export const FIELD_HTTP_VERSION = 4;
+export const FIELD_IP = 5;
+/** Headers as repeated (name length u16, value length u16, lower-cased name, value). */
+export const FIELD_HEADERS = 6;
+export const FIELD_COUNTRY = 7;
+export const FIELD_JA3 = 8;
+export const FIELD_JA4 = 9;
+export const FIELD_COUNT = 10;
+export const RECORD_ASN = FIELD_COUNT * 8;
+export const RECORD_FLAGS = RECORD_ASN + 4;
+export const RECORD_HEADER_SIZE = RECORD_FLAGS + 4;
+/** The caller supplied headers: they are the complete set, so a missing header is evidence. */
+export const RECORD_FLAG_HEADERS_COMPLETE = 1;
+/** The headers are in wire order (not re-sorted, as Fetch Headers objects are). */
+export const RECORD_FLAG_HEADERS_ORDERED = 2;
+export const RECORD_FLAG_ASN_KNOWN = 4;
+export const RECORD_FLAG_TLS = 8;
+export const RECORD_FLAG_TRUNCATED = 16;
 
 // Verdict records.
-export const VERDICT_SIZE = 96;
+export const VERDICT_SIZE = 128;
 export const VERDICT_SCORE = 0; // u8
 export const VERDICT_CLASS = 1; // u8
 export const VERDICT_FLAGS = 2; // u16
@@ -80,6 +116,12 @@ export const MAX_DETECTIONS = 20;
 export const VERDICT_FLAG_TRUNCATED = 1;
 export const VERDICT_FLAG_DETECTIONS_OVERFLOW = 2;
 export const VERDICT_FLAG_OCCURRENCES_OVERFLOW = 4;
+export const VERDICT_FLAG_VERIFIED = 8;
+export const VERDICT_FLAG_SPOOFED = 16;
+export const VERDICT_FLAG_IP_INVALID = 32;
+/** Header fingerprint, ASCII, NUL-padded (see assembly/fingerprint.ts for the format). */
+export const VERDICT_FINGERPRINT = 96;
+export const FINGERPRINT_SIZE = 32;
 
 export const CLASS_HUMAN = 0;
 export const CLASS_LIKELY_BOT = 1;
@@ -101,6 +143,7 @@ export const STATUS_BAD_SIGNATURES = 10;
 export const STATUS_BAD_PARAMS = 11;
 export const STATUS_BAD_RECORD = 12;
 export const STATUS_OUT_OF_MEMORY = 13;
+export const STATUS_BAD_IP_RANGES = 14;
 
 /** Automaton forms the engine can run; chosen at load time by size unless forced. */
 export const AUTOMATON_AUTO = 0;

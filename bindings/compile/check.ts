@@ -6,6 +6,7 @@ import type { BotSource, PackSource, SignatureSource } from "./source.js";
 import type { SourceProblem } from "../errors.js";
 import { offsetsWithin } from "./naive.js";
 import { naiveMatches } from "./naive.js";
+import { parseCidr } from "./ipranges.js";
 
 export const CATEGORIES = [
   "ai_crawler", "ai_search", "ai_assistant", "ai_agent", "ai_coding_agent", "ai_undocumented",
@@ -16,7 +17,8 @@ export const CATEGORIES = [
 
 const BOT_KEYS = new Set(["name", "operator", "category", "generic", "robotsToken", "respectsRobotsTxt", "url", "description", "signatures", "examples", "notes"]);
 const SIGNATURE_KEYS = new Set(["literal", "caseSensitive", "anchorStart", "anchorEnd", "wordStart", "wordEnd", "exclude"]);
-const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots"]);
+const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots", "ipRanges"]);
+const RANGE_KEYS = new Set(["id", "userAgents", "authoritative", "source", "updated", "ipv4", "ipv6"]);
 const utf8 = new TextEncoder();
 
 export interface NamedSource {
@@ -39,6 +41,7 @@ export function checkSources(sources: NamedSource[]): SourceProblem[] {
     for (const k of Object.keys(source)) if (!SOURCE_KEYS.has(k)) at(k, `unknown property "${k}"`);
     if (typeof source.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(source.name)) at("name", "must be a lower-case id such as \"ai-bots\"");
     if (typeof source.version !== "string" || source.version === "") at("version", "must be a non-empty string");
+    checkRanges(source, at);
     if (!Array.isArray(source.bots)) { at("bots", "must be an array of bots"); continue; }
     source.bots.forEach((bot: BotSource, i: number) => {
       const path = `bots[${i}]`;
@@ -85,5 +88,29 @@ function checkSignature(sig: SignatureSource, at: (field: string, message: strin
     const bytes = utf8.encode(ex);
     if (bytes.length <= lit.length || bytes.length > 128) at(`.exclude[${k}]`, `must be longer than the literal and at most 128 bytes`);
     else if (offsetsWithin(bytes, lit, sig.caseSensitive === true).length === 0) at(`.exclude[${k}]`, `"${ex}" does not contain the literal "${sig.literal}"`);
+  });
+}
+
+function checkRanges(source: PackSource, at: (field: string, message: string) => void): void {
+  if (source.ipRanges === undefined) return;
+  if (!Array.isArray(source.ipRanges)) { at("ipRanges", "must be an array of range lists"); return; }
+  source.ipRanges.forEach((list, i) => {
+    const path = `ipRanges[${i}]`;
+    if (!isObject(list)) { at(path, "must be an object"); return; }
+    for (const k of Object.keys(list)) if (!RANGE_KEYS.has(k)) at(`${path}.${k}`, `unknown property "${k}"`);
+    if (typeof list.id !== "string" || list.id === "") at(`${path}.id`, "must be a non-empty string");
+    if (typeof list.authoritative !== "boolean") at(`${path}.authoritative`, "must be a boolean");
+    if (!Array.isArray(list.userAgents) || list.userAgents.length === 0 || list.userAgents.some((g) => typeof g !== "string" || g === "")) {
+      at(`${path}.userAgents`, "must be a non-empty array of user-agent globs such as \"*GPTBot*\"");
+    }
+    for (const family of ["ipv4", "ipv6"] as const) {
+      const prefixes = list[family];
+      if (prefixes === undefined && family === "ipv6") continue;
+      if (!Array.isArray(prefixes)) { at(`${path}.${family}`, "must be an array of CIDRs"); continue; }
+      prefixes.forEach((c, k) => {
+        const parsed = typeof c === "string" ? parseCidr(c) : null;
+        if (parsed === null || parsed.v6 !== (family === "ipv6")) at(`${path}.${family}[${k}]`, `"${String(c)}" is not an ${family === "ipv6" ? "IPv6" : "IPv4"} CIDR`);
+      });
+    }
   });
 }

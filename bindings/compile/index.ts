@@ -8,8 +8,12 @@ import { checkSources, type NamedSource } from "./check.js";
 import { buildAutomaton } from "./automaton.js";
 import { encodePack, fnv1a, SectionWriter } from "./encode.js";
 import { foldByte, offsetsWithin } from "./naive.js";
+import { encodeIpSections, linkBots } from "./ipranges.js";
 
-export type { PackSource, BotSource, SignatureSource, Category } from "./source.js";
+/** Detection id reported when a request claims a bot that publishes its ranges from elsewhere. */
+export const SPOOFED_DETECTION_ID = 1000;
+
+export type { PackSource, BotSource, SignatureSource, Category, IpRangeListSource } from "./source.js";
 export type { NamedSource } from "./check.js";
 export { CATEGORIES } from "./check.js";
 
@@ -30,7 +34,11 @@ export interface PackMeta {
   bots: {
     name: string; operator: string | null; category: string; generic: boolean;
     robotsToken: string | null; respectsRobotsTxt: boolean | null; url: string | null;
+    /** The bot publishes address ranges: its requests can be verified (and, if authoritative, caught spoofed). */
+    verifiable: boolean;
   }[];
+  /** The address range lists, in list-id order. */
+  ipRanges: { id: string; source: string | null; updated: string | null; authoritative: boolean; prefixes: number }[];
   /** Indexed by signature number: detection id, bot index and the literal. */
   signatures: { id: number; bot: number; literal: string }[];
 }
@@ -84,7 +92,12 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     sources: named.map((n) => ({ name: n.source.name, version: n.source.version })),
     bots: [],
     signatures: [],
+    ipRanges: [],
   };
+  const allBots = named.flatMap((n) => n.source.bots);
+  const rangeLists = named.flatMap((n) => n.source.ipRanges ?? []);
+  const links = linkBots(allBots, rangeLists);
+  meta.ipRanges = rangeLists.map((l) => ({ id: l.id, source: l.source ?? null, updated: l.updated ?? null, authoritative: l.authoritative, prefixes: l.ipv4.length + (l.ipv6?.length ?? 0) }));
   // Patterns are distinct folded literals; each carries the checks that consult it.
   const patternIndex = new Map<string, number>();
   const patternBytes: Uint8Array[] = [];
@@ -109,6 +122,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
       meta.bots.push({
         name: bot.name, operator: bot.operator ?? null, category: bot.category, generic: bot.generic === true,
         robotsToken: bot.robotsToken ?? null, respectsRobotsTxt: bot.respectsRobotsTxt ?? null, url: bot.url ?? null,
+        verifiable: links[botIndex].lists.length > 0,
       });
       for (const sig of bot.signatures) {
         const sigIndex = meta.signatures.length;
@@ -146,8 +160,14 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   });
   const checksSection = new SectionWriter().u32(checkCount).bytes(checks.finish());
   const sigSection = new SectionWriter().u32(signatures.length / 4, meta.bots.length).u32s(signatures);
-  const params = new SectionWriter().u32(humanScore, botScore, maxFieldLength);
+  const params = new SectionWriter().u32(humanScore, botScore, maxFieldLength, SPOOFED_DETECTION_ID);
+  const ipSections: [number, Uint8Array][] = [];
+  if (rangeLists.length > 0) {
+    const [ranges, verify] = encodeIpSections(allBots, rangeLists);
+    ipSections.push([F.SECTION_IP_RANGES, ranges], [F.SECTION_BOT_VERIFY, verify]);
+  }
   return encodePack([
+    ...ipSections,
     [F.SECTION_PARAMS, params.finish()],
     [F.SECTION_SIGNATURES, sigSection.finish()],
     [F.SECTION_CHECKS, checksSection.finish()],

@@ -31,6 +31,19 @@ export interface BotSource {
   notes?: string;
 }
 
+/** A published list of the addresses a bot (or family of bots) crawls from. */
+export interface IpRangeListSource {
+  id: string;
+  /** User-agent globs (`*GPTBot*`): the list verifies every bot whose examples match one. */
+  userAgents: string[];
+  /** True when the operator says it uses no other addresses: a claim from elsewhere is spoofed. */
+  authoritative: boolean;
+  source?: string;
+  updated?: string;
+  ipv4: string[];
+  ipv6?: string[];
+}
+
 export interface PackSource {
   $schema?: string;
   name: string;
@@ -38,4 +51,5 @@ export interface PackSource {
   description?: string;
   sources?: { name: string; url?: string; snapshot?: string; license?: string }[];
   bots: BotSource[];
+  ipRanges?: IpRangeListSource[];
 }
