@@ -5,7 +5,7 @@
 
 import { tables } from "./pack";
 import { onPatternEnd } from "./matches";
-import { bitmap, stride, trigramHash } from "./prefilter";
+import { bitmap, stride, trigramHash, secondBytes, bigrams } from "./prefilter";
 
 /**
  * dense[row + classOffset] = next row | 1 (next has outputs) | 2 (next is shallow: depth < 3),
@@ -85,22 +85,31 @@ function scanDenseAll(hay: usize, len: u32): void {
   }
 }
 
+/** Whether bit `bit` of the bitmap at `map` is set. */
+@inline function testBit(map: usize, bit: u32): bool {
+  return (load<u32>(map + (<usize>(bit >> 5) << 2)) & (1 << (bit & 31))) != 0;
+}
+
 /**
- * Samples the field every `stride` bytes; from a position whose trigram may start a pattern,
- * runs the DFA from the root until it is shallow again (no partial match longer than 2 bytes),
- * then resumes sampling 2 bytes back so a pattern starting in that tail is still seen. A run
- * lasts at least stride + 2 bytes, so every candidate moves the scan forward: linear time.
- * The caller guarantees 4 readable bytes past the field's end.
+ * Samples the field every second byte; from a sample whose trigram may start a pattern there or
+ * one byte earlier, runs the DFA from the root until it is shallow again (no partial match
+ * longer than 2 bytes), then resumes sampling 2 bytes back so a pattern starting in that tail is
+ * still seen. A run lasts at least 4 bytes, so every candidate moves the scan forward: linear
+ * time. The caller guarantees 4 readable bytes past the field's end.
  */
 function scanDenseFiltered(hay: usize, len: u32): void {
-  const table = dense, offsets = classOffset, bits = bitmap, step = stride;
-  const minRun: u32 = step + 2;
+  const table = dense, offsets = classOffset, bits = bitmap, seconds = secondBytes, pairs = bigrams;
   let i: u32 = 0;
   while (i < len) {
-    const h = trigramHash(load<u32>(hay + i) | 0x202020);
-    if ((load<u32>(bits + (<usize>(h >> 5) << 2)) & (1 << (h & 31))) == 0) { i += step; continue; }
-    // A stride-2 sample also stands for the occurrence that starts one byte earlier.
-    const start: u32 = i >= step - 1 ? i - (step - 1) : 0;
+    const word = load<u32>(hay + i) | 0x20202020;
+    if (!testBit(bits, trigramHash(word))) {
+      // A two-byte pattern ending at the sample has no key there (see prefilter.ts).
+      if (seconds == 0 || i == 0 || !testBit(seconds, word & 0xff) || !testBit(pairs, (word << 8 | (<u32>load<u8>(hay + i - 1) | 0x20)) & 0xffff)) {
+        i += 2;
+        continue;
+      }
+    }
+    const start: u32 = i > 0 ? i - 1 : 0;
     let j = start;
     let at: u32 = 0;
     while (j < len) {
@@ -108,7 +117,7 @@ function scanDenseFiltered(hay: usize, len: u32): void {
       at = entry & ~3;
       j++;
       if (entry & 1) reportOutputs(at / rowBytes, hay, len, j);
-      if ((entry & 2) && j - start >= minRun) break;
+      if ((entry & 2) && j - start >= 4) break;
     }
     if (j >= len) return;
     i = j - 2;
