@@ -41,7 +41,10 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 for (const [runtime, command] of Object.entries(RUNTIMES)) {
   if (!selected(runtime)) continue;
   if (skip.includes(runtime)) skipStage(runtime);
-  else await smoke(runtime, command);
+  else {
+    if (runtime === "chromium") await ensureChromium();
+    await smoke(runtime, command);
+  }
 }
 
 console.log("\nsummary");
@@ -162,4 +165,15 @@ function seconds(started) {
 function die(message) {
   console.error(message);
   process.exit(2);
+}
+
+/** Debian's chromium is the one dependency npm cannot bring: install it when missing and allowed (root, apt). */
+async function ensureChromium() {
+  if (existsSync("/usr/bin/chromium") || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return;
+  console.log("chromium is missing: installing Debian's chromium with apt-get");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const argv of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]]) {
+    const code = await new Promise((done) => spawn(argv[0], argv.slice(1), { stdio: "inherit", env }).on("close", done).on("error", () => done(1)));
+    if (code !== 0) return console.log(`${argv.join(" ")} failed (exit ${code}); the chromium stage will fail`);
+  }
 }
