@@ -196,8 +196,7 @@ function serveHttp(socket, tlsInfo) {
   const onData = (d) => {
     buf = Buffer.concat([buf, d]);
     let end = buf.indexOf("\r\n\r\n");
-    let sep = 4;
-    if (end < 0) { end = buf.indexOf("\n\n"); sep = 2; }
+    if (end < 0) end = buf.indexOf("\n\n"); // a client that ends lines with LF alone
     if (end < 0) {
       if (buf.length > 65536) socket.destroy();
       return;
@@ -212,7 +211,6 @@ function serveHttp(socket, tlsInfo) {
       PAGE,
     ]));
     onRequest(rec);
-    void sep;
   };
   socket.on("data", onData);
 }
@@ -422,21 +420,10 @@ const CLIENTS = [
       return { child: start(argv, clientEnv(BROWSER_ENV)), how: `LANG=en_US.UTF-8 ${cmdline(argv)}` };
     },
   },
-  {
-    id: "chromium-playwright", kind: "automation", expected: "bot", browser: true,
-    note: "Chromium launched and driven by playwright-core with its defaults (headless).",
-    needs: [CHROMIUM],
-    setup: "playwright",
-    versions: () => ({ chromium: chromiumVersion(), "playwright-core": playwrightVersion(), node: process.version }),
-    async launch(url) {
-      const opts = { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 20000 };
-      const argv = [process.execPath, join(clientsDir, "playwright_client.mjs"), url, JSON.stringify(opts), playwrightEntry];
-      return {
-        child: start(argv, clientEnv(BROWSER_ENV)),
-        how: `LANG=en_US.UTF-8 node scripts/capture/clients/playwright_client.mjs: chromium.launch(${JSON.stringify(opts)}); browser.newContext({ ignoreHTTPSErrors: true }); page.goto(url)`,
-      };
-    },
-  },
+  playwright("chromium-playwright", "Chromium launched and driven by playwright-core with its defaults (headless).", () => ({})),
+  playwright("chromium-playwright-chrome-ua",
+    "Playwright's headless Chromium with a headful Chrome user agent set the Playwright way (newContext({ userAgent })), as disguised scrapers do.",
+    () => ({ userAgent: chromeUA() })),
   cli("curl", ["curl"], (url) => ["curl", "-sS", "-o", "/dev/null", url], () => ({ curl: firstLine(run(["curl", "--version"])) })),
   cli("wget", ["wget"], (url) => ["wget", "-q", "-O", "/dev/null", ...(url.startsWith("https:") ? [`--ca-certificate=${certFile}`] : []), url], () => ({ wget: firstLine(run(["wget", "--version"])) })),
   cli("httpie", ["http"], (url) => ["http", "--ignore-stdin", "--print=", "GET", url], () => ({ httpie: firstLine(run(["http", "--version"])), python3: pythonVersion() }),
@@ -458,8 +445,9 @@ const CLIENTS = [
   lib("deno-fetch", [nodeBin("deno")], (url) => [nodeBin("deno"), "run", "--no-prompt", `--allow-net`, join(clientsDir, "js_client.mjs"), "fetch", url],
     () => ({ deno: firstLine(run([nodeBin("deno"), "--version"])) })),
   lib("bun-fetch", [nodeBin("bun")], (url) => [nodeBin("bun"), join(clientsDir, "js_client.mjs"), "fetch", url], () => ({ bun: firstLine(run([nodeBin("bun"), "--version"])) })),
-  lib("go-net-http", ["go"], (url) => [join(work, "goclient"), url], () => ({ go: firstLine(run(["go", "version"])) }), "go",
+  { ...lib("go-net-http", ["go"], (url) => [join(work, "goclient"), url], () => ({ go: firstLine(run(["go", "version"])) }), "go",
     "Go's http.Get (default client), built from scripts/capture/clients/GoClient.go."),
+    howPrefix: `GO111MODULE=off go build -o ${join(work, "goclient")} ${join(clientsDir, "GoClient.go")} && ` },
   lib("java-httpclient", ["java"], (url) => javaArgv("httpclient", url), () => ({ java: firstLine(run(["java", "-version"], { allowFail: true })) }), "java",
     "java.net.http.HttpClient.newHttpClient() (default: HTTP/2 preferred)."),
   lib("java-urlconnection", ["java"], (url) => javaArgv("urlconnection", url), () => ({ java: firstLine(run(["java", "-version"], { allowFail: true })) }), "java",
@@ -469,6 +457,21 @@ const CLIENTS = [
     "Perl's core HTTP::Tiny (https needs IO::Socket::SSL, which may be missing)."),
 ];
 
+function playwright(id, note, contextOptions) {
+  return {
+    id, kind: "automation", expected: "bot", browser: true, note, needs: [CHROMIUM], setup: "playwright",
+    versions: () => ({ chromium: chromiumVersion(), "playwright-core": playwrightVersion(), node: process.version }),
+    async launch(url) {
+      const opts = { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 20000 };
+      const ctx = { ignoreHTTPSErrors: true, ...contextOptions() };
+      const argv = [process.execPath, join(clientsDir, "playwright_client.mjs"), url, JSON.stringify(opts), playwrightEntry, JSON.stringify(ctx)];
+      return {
+        child: start(argv, clientEnv(BROWSER_ENV)),
+        how: `LANG=en_US.UTF-8 node scripts/capture/clients/playwright_client.mjs: chromium.launch(${JSON.stringify(opts)}); browser.newContext(${JSON.stringify(ctx)}); page.goto(url)`,
+      };
+    },
+  };
+}
 function cli(id, needs, argvFor, versions, note, httpsHost) {
   return { id, kind: "cli", expected: "bot", needs, versions, note, argvFor, httpsHost };
 }
@@ -535,7 +538,9 @@ async function captureOne(client, origin) {
     else {
       const argv = client.argvFor(url);
       child = start(argv, clientEnv());
-      how = cmdline(argv);
+      // the env that makes clients trust the capture CA (each reads the one it knows), then the command
+      const trust = origin.scheme === "https" ? `${["SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "DENO_CERT"].map((k) => `${k}=${certFile}`).join(" ")} ` : "";
+      how = `${client.howPrefix ?? ""}${trust}${cmdline(argv)}`;
     }
   } catch (e) {
     waiters.delete(key);
@@ -552,7 +557,7 @@ async function captureOne(client, origin) {
     return { ok: false, why: `no request captured (exit ${r.code}): ${r.out.trim().split("\n").slice(-3).join(" | ")}` };
   }
   const placeholder = (s) => s.replaceAll(key, client.id);
-  return { ok: true, rec, how: placeholder(how), url: placeholder(url) };
+  return { ok: true, rec, key, how: placeholder(how), url: placeholder(url) };
 }
 
 async function pool(tasks, n) {
@@ -606,6 +611,7 @@ for (const client of selected) {
         ...(r.rec.tls ? { tls: r.rec.tls } : {}),
         raw: r.rec.raw,
       };
+      fixture.key = r.key; // dropped below, once the key is replaced
       fixtures.push({ name: `${client.id}-${origin.suffix}`, fixture });
       summary.push({ id: client.id, origin: origin.suffix, status: "ok", detail: `${r.rec.request.method} ${r.rec.request.target.replace(/\/capture\/.*/, "/capture/…")} HTTP/${r.rec.request.httpVersion}, ${r.rec.request.headers.length} headers (${ms} ms)` });
     });
@@ -623,7 +629,9 @@ if (xvfb) { const { child } = await xvfb.catch(() => ({})); if (child) { killGro
 // (the servers take 48080 and 48443 when free).
 for (const { fixture } of fixtures) {
   const req = fixture.request;
-  const fix = (s) => s.replace(/\/capture\/[\w.-]+/g, `/capture/${fixture.client}`).replaceAll(work, "$TMP").replaceAll(root, "");
+  const key = fixture.key;
+  delete fixture.key;
+  const fix = (s) => s.replaceAll(key, fixture.client).replaceAll(work, "$TMP").replaceAll(root, "");
   req.target = fix(req.target);
   req.headers = req.headers.map(([n, v]) => [n, v == null ? v : fix(v)]);
   fixture.raw = fix(fixture.raw);
@@ -640,30 +648,35 @@ log("");
 for (const s of summary) log(`${s.status.padEnd(7)} ${`${s.id}-${s.origin}`.padEnd(40)} ${s.detail}`);
 if (stray.length) log(`(ignored ${stray.length} request(s) not addressed to a client: ${[...new Set(stray)].slice(0, 5).join(", ")})`);
 
-const byName = new Map(fixtures.map((f) => [f.name, f.fixture]));
-const comparison = compareSection(byName);
-log(`\n${comparison}`);
+// The comparison and the README tables cover every fixture: those on disk, overridden by this run's.
+const onDisk = existsSync(outDir) ? readdirSync(outDir).filter((f) => f.endsWith(".json")).sort() : [];
+const all = new Map(onDisk.map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(outDir, f), "utf8"))]));
+for (const { name, fixture } of fixtures) all.set(name, fixture);
+const sortedAll = new Map([...all].sort(([a], [b]) => a.localeCompare(b)));
+const comparison = compareSection(sortedAll);
+if (comparison) log(`\n${comparison}`);
+const headfulUA = sortedAll.get("chromium-headful-https")?.request.headers.find(([n]) => n.toLowerCase() === "user-agent")?.[1];
+if (headfulUA && chromeMajor() && headfulUA !== chromeUA()) {
+  log(`\nWARNING: the forced user agent (${chromeUA()}) is not what headful Chromium sent (${headfulUA}); update chromeUA().`);
+}
 
 if (!dryRun) {
   mkdirSync(outDir, { recursive: true });
   for (const { name, fixture } of fixtures) writeFileSync(join(outDir, `${name}.json`), `${pretty(fixture)}\n`);
-  // The README's generated sections are refreshed in place, from every fixture now in the folder.
+  // The README's generated sections are refreshed in place; the rest of it is written by hand.
   const readme = join(outDir, "README.md");
   if (existsSync(readme)) {
-    const all = new Map(readdirSync(outDir).filter((f) => f.endsWith(".json")).sort()
-      .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(outDir, f), "utf8"))]));
     let text = readFileSync(readme, "utf8");
     const put = (name, body) => {
       const start = `<!-- capture:${name}:start -->`, end = `<!-- capture:${name}:end -->`;
       const a = text.indexOf(start), b = text.indexOf(end);
       if (a >= 0 && b > a) text = `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
     };
-    if (all.has("chromium-headful-https") && all.has("chromium-headless-chrome-ua-https")) put("comparison", compareSection(all));
-    put("inventory", inventory(all));
+    if (comparison) put("comparison", comparison);
+    put("inventory", inventory(sortedAll));
     writeFileSync(readme, text);
   }
-  const present = readdirSync(outDir).filter((f) => f.endsWith(".json")).length;
-  log(`wrote ${fixtures.length} fixture(s) to ${outDir} (${present} there in all)`);
+  log(`wrote ${fixtures.length} fixture(s) to ${outDir} (${sortedAll.size} there in all)`);
 }
 const failed = summary.filter((s) => s.status !== "ok");
 log(`${summary.length - failed.length} captured, ${failed.filter((s) => s.status === "missing").length} missing, ${failed.filter((s) => s.status === "failed").length} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -710,8 +723,9 @@ function compareSection(fx) {
     out.push(`#### ${a.origin}\n`);
     out.push(diffText("chromium-headful", a, "chromium-headless-chrome-ua", b));
     if (c) out.push(diffText("chromium-headful", a, "chromium-headless", c));
-    const d = fx.get(`chromium-playwright-${suffix}`);
+    const d = fx.get(`chromium-playwright-${suffix}`), e = fx.get(`chromium-playwright-chrome-ua-${suffix}`);
     if (c && d) out.push(diffText("chromium-headless", c, "chromium-playwright", d));
+    if (e) out.push(diffText("chromium-headful", a, "chromium-playwright-chrome-ua", e));
     if (suffix === "https") {
       out.push("\n| # | chromium-headful (human) | chromium-headless-chrome-ua | chromium-headless |\n|---|---|---|---|");
       const rows = Math.max(a.request.headers.length, b.request.headers.length, c?.request.headers.length ?? 0);
@@ -734,11 +748,10 @@ function diffText(na, a, nb, b) {
     if (onlyB.length) lines.push(`only ${nb}: ${onlyB.join(", ")}`);
     if (!onlyA.length && !onlyB.length) lines.push(`same names, different order: ${namesA.join(", ")} vs ${namesB.join(", ")}`);
   }
-  const va = new Map(ha), vb = new Map(hb);
+  const vb = new Map(hb);
   for (const [n, v] of ha) if (vb.has(n) && vb.get(n) !== v) lines.push(`\`${n}\`: \`${v}\` vs \`${vb.get(n)}\``);
   const tlsA = a.tls?.ja3SortedExtensions, tlsB = b.tls?.ja3SortedExtensions;
   if (tlsA && tlsB) lines.push(tlsA === tlsB ? "TLS ClientHello (JA3 with extensions sorted): identical" : "TLS ClientHello (JA3 with extensions sorted): differs");
-  void va;
   const same = lines.every((l) => l.startsWith("TLS") && l.endsWith("identical"));
   return `- **${na}** vs **${nb}**: ${same ? "same header names, same order, same values" : "differences:"}\n${lines.map((l) => `  - ${l}`).join("\n")}`;
 }
