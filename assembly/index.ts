@@ -6,13 +6,15 @@ import { validatePack, tables } from "./pack";
 import { buildDense, isDense, scanField } from "./scan";
 import { buildPrefilter, stride } from "./prefilter";
 import { allocateMatchBuffers, resolvePending, clearHits } from "./matches";
-import { writeVerdict } from "./score";
+import { judge } from "./judge";
+import { request, setRecordFields } from "./fields";
+import { allocateValues } from "./values";
 import { parseIp, IP_NONE } from "./ip";
 import { fingerprint } from "./fingerprint";
 import {
   STATUS_OK, STATUS_NO_PACK, STATUS_BAD_RECORD, STATUS_OUT_OF_MEMORY, FIELD_USER_AGENT, RECORD_HEADER_SIZE,
   FIELD_COUNT, FIELD_IP, FIELD_HEADERS, FIELD_METHOD, FIELD_HTTP_VERSION, RECORD_FLAGS, RECORD_FLAG_HEADERS_ORDERED,
-  RECORD_FLAG_TRUNCATED, VERDICT_FINGERPRINT, FINGERPRINT_SIZE, VERDICT_FLAG_IP_INVALID,
+  RECORD_FLAG_TRUNCATED, VERDICT_FINGERPRINT, FINGERPRINT_SIZE, VERDICT_FLAG_IP_INVALID, RECORD_ASN,
   VERDICT_SIZE, VERDICT_FLAG_TRUNCATED, AUTOMATON_AUTO, AUTOMATON_DENSE, AUTOMATON_COMPACT, DENSE_MAX_ENTRIES,
 } from "../bindings/format";
 
@@ -42,6 +44,7 @@ export function loadPack(form: i32): i32 {
   const status = validatePack(packBase, packLength);
   if (status != STATUS_OK) return status;
   if (!allocateMatchBuffers()) return STATUS_OUT_OF_MEMORY;
+  allocateValues();
   const entries = <u64>tables.stateCount * <u64>tables.classCount;
   const wantDense = form == AUTOMATON_DENSE || (form == AUTOMATON_AUTO && entries <= <u64>DENSE_MAX_ENTRIES);
   if (wantDense && form != AUTOMATON_COMPACT) {
@@ -83,15 +86,6 @@ export function reserveVerdicts(count: u32): usize {
   return verdicts;
 }
 
-function classifyUserAgentAt(ua: usize, len: u32, out: usize, flags: u32, ipKind: i32): u32 {
-  if (len > tables.maxFieldLength) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
-  scanField(ua, len);
-  resolvePending();
-  const packed = writeVerdict(out, flags, ipKind);
-  clearHits();
-  return packed;
-}
-
 /**
  * Classifies a user agent of `len` bytes at the start of the input region and writes verdict
  * record 0. Returns score | class << 8 | (bot index + 1) << 16, or 0 when no pack is loaded.
@@ -100,7 +94,11 @@ function classifyUserAgentAt(ua: usize, len: u32, out: usize, flags: u32, ipKind
 export function classifyUserAgent(len: u32, truncated: u32): u32 {
   if (!loaded || len > inputCap || verdictCap == 0) return 0;
   memory.fill(verdicts + VERDICT_FINGERPRINT, 0, FINGERPRINT_SIZE);
-  return classifyUserAgentAt(input, len, verdicts, truncated ? VERDICT_FLAG_TRUNCATED : 0, IP_NONE);
+  for (let f = 0; f < FIELD_COUNT; f++) { request.fieldPtr[f] = <u32>input; request.fieldLen[f] = 0; }
+  request.fieldLen[FIELD_USER_AGENT] = len;
+  request.flags = 0;
+  request.asn = 0;
+  return judge(verdicts, truncated ? VERDICT_FLAG_TRUNCATED : 0, IP_NONE);
 }
 
 /**
@@ -130,7 +128,10 @@ export function classifyRecords(count: u32): i32 {
       fingerprint(field(record, FIELD_HEADERS, 0), headersLength, field(record, FIELD_METHOD, 0), field(record, FIELD_METHOD, 1),
         field(record, FIELD_HTTP_VERSION, 0), field(record, FIELD_HTTP_VERSION, 1), (recordFlags & RECORD_FLAG_HEADERS_ORDERED) != 0, out + VERDICT_FINGERPRINT);
     }
-    classifyUserAgentAt(field(record, FIELD_USER_AGENT, 0), field(record, FIELD_USER_AGENT, 1), out, flags, ipKind);
+    setRecordFields(record);
+    request.flags = recordFlags;
+    request.asn = load<u32>(record + RECORD_ASN);
+    judge(out, flags, ipKind);
   }
   return STATUS_OK;
 }

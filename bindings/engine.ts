@@ -7,9 +7,11 @@ import { EngineFault, PackLoadError, BotsiftError } from "./errors.js";
 import { readPackMeta, statusText, type BotInfo, type PackInfo } from "./meta.js";
 import { normalizeRequest, type Classifiable, type NormalizedRequest } from "./request.js";
 import { recordBound, writeRecord } from "./record.js";
+import type { NamedLists } from "./rules/index.js";
 
 export type VerdictClass = "human" | "likely_bot" | "bot" | "verified_bot";
 const CLASSES: VerdictClass[] = ["human", "likely_bot", "bot", "verified_bot"];
+const ACTION_NAMES: (Verdict["action"])[] = [null, "block", "allow", "skip", null];
 
 /** The bot a request claims to be, and whether its address bears the claim out. */
 export interface ClaimedBot extends BotInfo {
@@ -31,6 +33,19 @@ export interface Verdict {
   fingerprint: string | null;
   /** A field was longer than the pack's bound and was scanned only up to it. */
   truncated: boolean;
+  /** The terminating action of the first custom rule that matched, or null. */
+  action: "block" | "allow" | "skip" | null;
+  /** The id of that rule, or null. */
+  rule: string | null;
+  /** Ids of the matching custom rules whose action is "log". */
+  logged: string[];
+}
+
+/** A custom rule: a rules-language expression and what to do when it matches. */
+export interface CustomRule {
+  id: string;
+  expression: string;
+  action: "block" | "allow" | "skip" | "log";
 }
 
 export type AutomatonForm = "auto" | "dense" | "compact";
@@ -40,6 +55,10 @@ export interface EngineOptions {
   pack?: Uint8Array;
   /** Force an automaton form; "auto" picks the dense DFA unless it would be too large. */
   automaton?: AutomatonForm;
+  /** Custom rules, run in order after the bot signals: the first block/allow/skip wins, log rules accumulate. */
+  rules?: CustomRule[];
+  /** Named lists for `$name` in rules: strings, integers, or IP addresses and CIDRs as text. */
+  lists?: NamedLists;
 }
 
 interface EngineExports {
@@ -88,6 +107,7 @@ class PackInstance {
     readonly bots: BotInfo[],
     readonly form: "dense" | "compact",
     maxFieldLength: number,
+    private readonly ruleIds: readonly string[],
   ) {
     this.prefilterStride = exports.prefilterStride();
     this.claims = claimVariants(bots);
@@ -141,7 +161,18 @@ class PackInstance {
       detections,
       fingerprint: this.fingerprintAt(base + F.VERDICT_FINGERPRINT),
       truncated: (flags & F.VERDICT_FLAG_TRUNCATED) !== 0,
+      ...this.ruleOutcome(base),
     };
+  }
+
+  private ruleOutcome(base: number): Pick<Verdict, "action" | "rule" | "logged"> {
+    if (this.ruleIds.length === 0) return { action: null, rule: null, logged: [] };
+    const u8 = this.u8, u32 = this.u32;
+    const rule = u32[(base + F.VERDICT_RULE) >>> 2] | 0;
+    const count = Math.min(u32[(base + F.VERDICT_LOGGED_COUNT) >>> 2], F.MAX_LOGGED);
+    const logged: string[] = [];
+    for (let i = 0; i < count; i++) logged.push(this.ruleIds[u8[base + F.VERDICT_LOGGED + 2 * i] | (u8[base + F.VERDICT_LOGGED + 2 * i + 1] << 8)]);
+    return { action: ACTION_NAMES[u8[base + F.VERDICT_ACTION]] ?? null, rule: rule >= 0 ? this.ruleIds[rule] : null, logged };
   }
 
   private fingerprintAt(at: number): string | null {
@@ -174,7 +205,21 @@ class PackInstance {
   }
 }
 
-async function instantiate(module: WebAssembly.Module, pack: Uint8Array, form: AutomatonForm): Promise<PackInstance> {
+/** The custom rules to add to every pack this engine serves. */
+interface RuleConfig { rules: readonly CustomRule[]; lists: NamedLists }
+
+/** `pack` with `config`'s rules compiled against its bots; the compiler is loaded only when there are rules. */
+async function withRules(pack: Uint8Array, config: RuleConfig): Promise<Uint8Array> {
+  if (config.rules.length === 0) return pack;
+  const { withRules: splice } = await import("./custom-rules.js");
+  return splice(pack, config.rules, config.lists);
+}
+
+async function instantiate(module: WebAssembly.Module, original: Uint8Array, form: AutomatonForm, config: RuleConfig): Promise<PackInstance> {
+  if (!(original instanceof Uint8Array)) throw new PackLoadError(F.STATUS_BAD_LENGTH, "a pack must be a Uint8Array");
+  // A pack that fails its own checks is refused before rules are spliced into it.
+  if (config.rules.length > 0) await instantiate(module, original, form, { rules: [], lists: {} });
+  const pack = await withRules(original, config);
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as EngineExports;
   let status: number;
@@ -188,7 +233,7 @@ async function instantiate(module: WebAssembly.Module, pack: Uint8Array, form: A
   if (status !== F.STATUS_OK) throw new PackLoadError(status, statusText(status));
   const meta = readPackMeta(pack);
   const maxField = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
-  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField));
+  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField), config.rules.map((r) => r.id));
 }
 
 function readMaxFieldLength(view: DataView): number {
@@ -209,7 +254,7 @@ export class Engine {
   private faulted: EngineFault | null = null;
 
   /** @internal use createEngine */
-  constructor(private readonly module: WebAssembly.Module, first: PackInstance, private readonly form: AutomatonForm) {
+  constructor(private readonly module: WebAssembly.Module, first: PackInstance, private readonly form: AutomatonForm, private readonly config: RuleConfig) {
     this.current = first;
   }
 
@@ -274,8 +319,7 @@ export class Engine {
    * a PackLoadError and the old pack keeps serving. Resolves to the new pack's info.
    */
   async swap(pack: Uint8Array): Promise<PackInfo> {
-    if (!(pack instanceof Uint8Array)) throw new PackLoadError(F.STATUS_BAD_LENGTH, "a pack must be a Uint8Array");
-    const next = await instantiate(this.module, pack, this.form);
+    const next = await instantiate(this.module, pack, this.form, this.config);
     this.current = next;
     this.faulted = null;
     return next.info;
@@ -290,7 +334,14 @@ export function engineFactory(loadModule: () => Promise<WebAssembly.Module>, def
     const module = await modulePromise;
     const form = options.automaton ?? "auto";
     if (!(form in FORMS)) throw new BotsiftError("OPTIONS", `automaton must be "auto", "dense" or "compact", not "${String(form)}"`);
-    const first = await instantiate(module, options.pack ?? defaultPack(), form);
-    return new Engine(module, first, form);
+    const config: RuleConfig = { rules: options.rules ?? [], lists: options.lists ?? {} };
+    const ids = new Set<string>();
+    for (const r of config.rules) {
+      if (!r || typeof r.id !== "string" || typeof r.expression !== "string") throw new BotsiftError("OPTIONS", "each rule needs an id and an expression");
+      if (ids.has(r.id)) throw new BotsiftError("OPTIONS", `duplicate rule id "${r.id}"`);
+      ids.add(r.id);
+    }
+    const first = await instantiate(module, options.pack ?? defaultPack(), form, config);
+    return new Engine(module, first, form, config);
   };
 }

@@ -30,7 +30,10 @@ export const SECTION_META = 6;
 export const SECTION_PARAMS = 7;
 export const SECTION_IP_RANGES = 8;
 export const SECTION_BOT_VERIFY = 9;
-export const SECTION_LIMIT = 10; // section ids are 1 … SECTION_LIMIT - 1
+/** Heuristics and custom rules: two sections of the same RULES layout, so custom rules can be swapped alone. */
+export const SECTION_HEURISTICS = 10;
+export const SECTION_CUSTOM_RULES = 11;
+export const SECTION_LIMIT = 12; // section ids are 1 … SECTION_LIMIT - 1
 
 // AUTOMATON: stateCount u32, classCount u32, edgeCount u32, outputCount u32, then
 // classOf[256] u8, fail[stateCount] u32, edgeStart[stateCount + 1] u32,
@@ -104,7 +107,7 @@ export const RECORD_FLAG_TLS = 8;
 export const RECORD_FLAG_TRUNCATED = 16;
 
 // Verdict records.
-export const VERDICT_SIZE = 128;
+export const VERDICT_SIZE = 160;
 export const VERDICT_SCORE = 0; // u8
 export const VERDICT_CLASS = 1; // u8
 export const VERDICT_FLAGS = 2; // u16
@@ -122,6 +125,12 @@ export const VERDICT_FLAG_IP_INVALID = 32;
 /** Header fingerprint, ASCII, NUL-padded (see assembly/fingerprint.ts for the format). */
 export const VERDICT_FINGERPRINT = 96;
 export const FINGERPRINT_SIZE = 32;
+/** The terminating custom rule's action (u8) and index (i32, -1 none); logged rules: count u32 and indexes u16[MAX_LOGGED]. */
+export const VERDICT_ACTION = 128;
+export const VERDICT_RULE = 132;
+export const VERDICT_LOGGED_COUNT = 136;
+export const VERDICT_LOGGED = 140;
+export const VERDICT_FLAG_RULE_FAULT = 64;
 
 export const CLASS_HUMAN = 0;
 export const CLASS_LIKELY_BOT = 1;
@@ -144,6 +153,7 @@ export const STATUS_BAD_PARAMS = 11;
 export const STATUS_BAD_RECORD = 12;
 export const STATUS_OUT_OF_MEMORY = 13;
 export const STATUS_BAD_IP_RANGES = 14;
+export const STATUS_BAD_RULES = 15;
 
 /** Automaton forms the engine can run; chosen at load time by size unless forced. */
 export const AUTOMATON_AUTO = 0;
@@ -151,3 +161,121 @@ export const AUTOMATON_DENSE = 1;
 export const AUTOMATON_COMPACT = 2;
 /** Above this many dense-table entries (states × classes) the engine runs the compact form. */
 export const DENSE_MAX_ENTRIES = 4 * 1024 * 1024;
+
+// RULES: ruleCount u32, codeWords u32, dataBytes u32, botCount u32, then per rule RULE_SIZE bytes
+// (codeStart u32, codeLength u32, kind u32, action u32, detectionId u32, score u32, and a u64
+// mask of RF_ fields the rule requires: when one is missing the rule cannot match and is skipped), then per bot
+// 4 × (offset u32, length u32) into the data (name, operator, category, Cloudflare category),
+// then the code (u32 words), then the data (bytes, 4-aligned pieces). Every offset is checked
+// at load; the interpreter (assembly/vm.ts) checks stack depth and value tags as it runs.
+export const RULE_SIZE = 32;
+export const RULE_KIND_HEURISTIC = 0;
+export const RULE_KIND_CUSTOM = 1;
+// Actions of custom rules (RULE action word).
+export const ACTION_NONE = 0;
+export const ACTION_BLOCK = 1;
+export const ACTION_ALLOW = 2;
+export const ACTION_SKIP = 3;
+export const ACTION_LOG = 4;
+export const MAX_LOGGED = 8;
+export const BOT_STRINGS_SIZE = 32;
+
+// Bytecode: one u32 opcode followed by its operand words (OP_ARITY).
+export const OP_FIELD = 1; // field id
+export const OP_BYTES = 2; // data offset, length
+export const OP_INT = 3; // low, high (i64)
+export const OP_BOOL = 4; // 0 | 1
+export const OP_IP = 5; // family (4 | 6), data offset of 16 bytes (IPv4 in the last 4)
+export const OP_NOT = 6;
+export const OP_TEST_AND = 7; // target: if the top is not true, replace it with false and jump; else pop it
+export const OP_TEST_OR = 8; // target: if the top is true, jump; else pop it
+export const OP_TO_BOOL = 9; // missing → false
+export const OP_XOR = 10;
+export const OP_CMP = 11; // comparison (CMP_*)
+export const OP_CONTAINS = 12;
+export const OP_WILDCARD = 13; // data offset of the pattern (segments), strict 0 | 1
+export const OP_MATCHES = 14; // data offset of the regex tables
+export const OP_IN_SET = 15; // data offset of the set
+export const OP_INDEX_INT = 16;
+export const OP_INDEX_KEY = 17;
+export const OP_CALL = 18; // function (FN_*), argument count
+export const OP_ITER_BEGIN = 19; // target (after OP_ITER_NEXT): pops an array; missing → pushes missing and jumps
+export const OP_ITER_ELEM = 20; // pushes the current element
+export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the next result; loops or pushes the results
+export const OP_RETURN = 22;
+export const OP_LIMIT = 23;
+/** Operand words of each opcode, indexed by opcode. */
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0];
+
+export const CMP_EQ = 0;
+export const CMP_NE = 1;
+export const CMP_LT = 2;
+export const CMP_LE = 3;
+export const CMP_GT = 4;
+export const CMP_GE = 5;
+
+export const FN_LOWER = 1;
+export const FN_UPPER = 2;
+export const FN_LEN = 3;
+export const FN_STARTS_WITH = 4;
+export const FN_ENDS_WITH = 5;
+export const FN_CONCAT = 6;
+export const FN_SUBSTRING = 7;
+export const FN_TO_STRING = 8;
+export const FN_URL_DECODE = 9;
+export const FN_ANY = 10;
+export const FN_ALL = 11;
+export const FN_CIDR = 12;
+export const FN_CIDR6 = 13;
+export const FN_JOIN = 14;
+export const FN_REMOVE_BYTES = 15;
+export const FN_LIMIT = 16;
+
+// Set kinds (OP_IN_SET data: kind u32, count u32, entries).
+export const SET_BYTES = 1; // entries: length u32, bytes (4-aligned)
+export const SET_INT = 2; // entries: from i64, to i64
+export const SET_IP = 3; // entries: family u32, first 16 bytes, last 16 bytes
+
+// Field ids of the rules language's scheme as the engine knows them.
+export const RF_METHOD = 0;
+export const RF_URI = 1;
+export const RF_URI_PATH = 2;
+export const RF_URI_QUERY = 3;
+export const RF_HOST = 4;
+export const RF_USER_AGENT = 5;
+export const RF_REFERER = 6;
+export const RF_COOKIE = 7;
+export const RF_VERSION = 8;
+export const RF_SSL = 9;
+export const RF_IP_SRC = 10;
+export const RF_ASNUM = 11;
+export const RF_COUNTRY = 12;
+export const RF_SCORE = 13;
+export const RF_VERIFIED_BOT = 14;
+export const RF_JA3 = 15;
+export const RF_JA4 = 16;
+export const RF_DETECTION_IDS = 17;
+export const RF_STATIC_RESOURCE = 18;
+export const RF_VERIFIED_BOT_CATEGORY = 19;
+export const RF_CLIENT_BOT = 20;
+export const RF_BOT_NAME = 21;
+export const RF_BOT_OPERATOR = 22;
+export const RF_BOT_CATEGORY = 23;
+export const RF_BOT_SPOOFED = 24;
+export const RF_BOT_VERIFIED = 25;
+export const RF_FINGERPRINT = 26;
+export const RF_BOTSIFT_SCORE = 27;
+export const RF_CLASS = 28;
+export const RF_HEADERS = 29;
+export const RF_HEADER_NAMES = 30;
+export const RF_HEADER_VALUES = 31;
+export const RF_ARGS = 32;
+export const RF_ARG_NAMES = 33;
+export const RF_ARG_VALUES = 34;
+export const RF_FULL_URI = 35;
+export const RF_HEADERS_COMPLETE = 36;
+export const RF_HEADERS_ORDERED = 37;
+export const RF_HEADER_ORDER = 38;
+export const RF_UA_FAMILY = 39;
+export const RF_UA_MAJOR = 40;
+export const RF_LIMIT = 41;

@@ -6,3 +6,8 @@ export { BotsiftError, PackSourceError, PackLoadError, EngineFault, type SourceP
 export type { BotInfo, PackInfo } from "./meta.js";
 export type { RequestInfo, Classifiable, HeadersLike } from "./request.js";
 export { compilePack, CATEGORIES, type PackSource, type BotSource, type SignatureSource, type Category, type CompileOptions } from "./compile/index.js";
+export { type CustomRule } from "./engine.js";
+export {
+  parseRule, checkRule, formatRule, evaluateRule, RuleError, RuleInputError, DEFAULT_LIMITS, FIELDS, FUNCTIONS, Scheme, DEFAULT_SCHEME,
+  type CheckedRule, type RuleOptions, type RuleLimits, type FieldValues, type NamedLists, type RuleLiteral,
+} from "./rules/index.js";

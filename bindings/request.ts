@@ -55,9 +55,9 @@ export interface NormalizedRequest {
   ja4: string;
 }
 
+/** Only a real Fetch Request takes the Request path; a description with similar keys is a RequestInfo. */
 function isFetchRequest(req: object): req is FetchRequestLike {
-  const r = req as FetchRequestLike;
-  return typeof r.url === "string" && typeof r.method === "string" && r.headers !== undefined && typeof r.headers.get === "function";
+  return typeof Request === "function" && req instanceof Request;
 }
 
 function headerList(headers: HeadersLike): { list: [string, string][]; ordered: boolean } {
@@ -104,7 +104,8 @@ export function normalizeRequest(req: Classifiable): NormalizedRequest {
     const cf = req.cf;
     return {
       userAgent: find(list, "user-agent"), method: req.method, url: target, host: find(list, "host") || host,
-      httpVersion: cf?.httpProtocol ?? "", ip: find(list, "cf-connecting-ip") || find(list, "x-real-ip"),
+      // The client address header is only trustworthy where Cloudflare's edge sets it (then `cf` is present).
+      httpVersion: cf?.httpProtocol ?? "", ip: cf ? find(list, "cf-connecting-ip") : "",
       headers: list, headersOrdered: false, tls: req.url.startsWith("https:"),
       asn: typeof cf?.asn === "number" ? cf.asn : undefined, country: cf?.country ?? "",
       ja3: cf?.botManagement?.ja3Hash ?? "", ja4: cf?.botManagement?.ja4 ?? "",

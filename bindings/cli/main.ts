@@ -5,12 +5,16 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createEngine, type Verdict } from "../runtime/portable.js";
+import { pack, robots, PACK_HELP } from "./pack.js";
+import { rule, RULE_HELP } from "./rule.js";
 
 const HELP = `botsift — tell AI bots and other automated clients from people
 
 usage:
   botsift demo                     classify the bundled sample requests and print the verdicts
   botsift classify [--json] [UA…]  classify user agents given as arguments, or one per line on stdin
+${PACK_HELP}
+${RULE_HELP}
   botsift --version | --help
 
 output columns: score (1 automated … 99 human), class, bot, category, operator, user agent`;
@@ -61,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
     await classifyLines(uas.length ? uas : createInterface({ input: process.stdin, crlfDelay: Infinity }), json);
     return 0;
   }
+  if (command === "pack") return pack(rest);
+  if (command === "robots") return robots(rest);
+  if (command === "rule") return rule(rest);
   console.error(`botsift: unknown command "${command}"\n\n${HELP}`);
   return 2;
 }

@@ -15,9 +15,20 @@ export const CATEGORIES = [
   "http_library", "headless_browser", "other",
 ] as const;
 
+/** Each category's Cloudflare verified-bot category (cf.verified_bot_category), as in packs/categories.json. */
+export const CLOUDFLARE_CATEGORY: Readonly<Record<(typeof CATEGORIES)[number], string>> = {
+  ai_crawler: "AI Crawler", ai_search: "AI Search", ai_assistant: "AI Assistant", ai_agent: "AI Assistant",
+  ai_coding_agent: "AI Assistant", ai_undocumented: "AI Crawler", search_engine: "Search Engine Crawler",
+  seo: "Search Engine Optimization", monitoring: "Monitoring & Analytics", advertising: "Advertising & Marketing",
+  social_preview: "Page Preview", feed_fetcher: "Feed Fetcher", aggregator: "Aggregator", archiver: "Archiver",
+  academic: "Academic Research", security: "Security", accessibility: "Accessibility", webhook: "Webhooks",
+  http_library: "Other", headless_browser: "Other", other: "Other",
+};
+
 const BOT_KEYS = new Set(["name", "operator", "category", "generic", "robotsToken", "respectsRobotsTxt", "url", "description", "signatures", "examples", "notes"]);
 const SIGNATURE_KEYS = new Set(["literal", "caseSensitive", "anchorStart", "anchorEnd", "wordStart", "wordEnd", "exclude"]);
-const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots", "ipRanges"]);
+const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots", "ipRanges", "heuristics"]);
+const HEURISTIC_KEYS = new Set(["id", "detectionId", "description", "evidence", "expression", "score"]);
 const RANGE_KEYS = new Set(["id", "userAgents", "authoritative", "source", "updated", "ipv4", "ipv6"]);
 const utf8 = new TextEncoder();
 
@@ -42,6 +53,7 @@ export function checkSources(sources: NamedSource[]): SourceProblem[] {
     if (typeof source.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(source.name)) at("name", "must be a lower-case id such as \"ai-bots\"");
     if (typeof source.version !== "string" || source.version === "") at("version", "must be a non-empty string");
     checkRanges(source, at);
+    checkHeuristics(source, at);
     if (!Array.isArray(source.bots)) { at("bots", "must be an array of bots"); continue; }
     source.bots.forEach((bot: BotSource, i: number) => {
       const path = `bots[${i}]`;
@@ -112,5 +124,20 @@ function checkRanges(source: PackSource, at: (field: string, message: string) =>
         if (parsed === null || parsed.v6 !== (family === "ipv6")) at(`${path}.${family}[${k}]`, `"${String(c)}" is not an ${family === "ipv6" ? "IPv6" : "IPv4"} CIDR`);
       });
     }
+  });
+}
+
+function checkHeuristics(source: PackSource, at: (field: string, message: string) => void): void {
+  if (source.heuristics === undefined) return;
+  if (!Array.isArray(source.heuristics)) { at("heuristics", "must be an array"); return; }
+  source.heuristics.forEach((h, i) => {
+    const path = `heuristics[${i}]`;
+    if (!isObject(h)) { at(path, "must be an object"); return; }
+    for (const k of Object.keys(h)) if (!HEURISTIC_KEYS.has(k)) at(`${path}.${k}`, `unknown property "${k}"`);
+    if (typeof h.id !== "string" || !/^[a-z0-9][a-z0-9_-]*$/.test(h.id)) at(`${path}.id`, "must be a lower-case id such as \"ua-empty\"");
+    if (!Number.isInteger(h.detectionId) || h.detectionId < 1001 || h.detectionId > 99999) at(`${path}.detectionId`, "must be an integer from 1001 to 99999 (signature ids are hashes ≥ 1,000,000; 1000 is the spoofed-crawler id)");
+    if (!Number.isInteger(h.score) || h.score < 1 || h.score > 99) at(`${path}.score`, "must be an integer from 1 to 99: the score this evidence alone implies");
+    if (typeof h.description !== "string" || h.description.length < 10) at(`${path}.description`, "must say what the heuristic catches");
+    if (typeof h.expression !== "string") at(`${path}.expression`, "must be a rules-language expression");
   });
 }

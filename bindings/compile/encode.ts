@@ -63,3 +63,23 @@ export function encodePack(sections: [number, Uint8Array][]): Uint8Array {
   view.setUint32(F.HEADER_CHECKSUM, fnv1a(pack, F.CHECKSUM_FROM), true);
   return pack;
 }
+
+/** The sections of an encoded pack, in table order (structure only: the engine validates contents). */
+export function readSections(pack: Uint8Array): [number, Uint8Array][] {
+  const view = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
+  const count = view.getUint32(F.HEADER_SECTION_COUNT, true);
+  const out: [number, Uint8Array][] = [];
+  for (let i = 0; i < count; i++) {
+    const e = F.HEADER_SIZE + i * F.SECTION_ENTRY_SIZE;
+    const offset = view.getUint32(e + 4, true), length = view.getUint32(e + 8, true);
+    out.push([view.getUint32(e, true), pack.slice(offset, offset + length)]);
+  }
+  return out;
+}
+
+/** The pack with section `id` replaced by `bytes` (or removed, for null), re-encoded with a new checksum. */
+export function withSection(pack: Uint8Array, id: number, bytes: Uint8Array | null): Uint8Array {
+  const sections = readSections(pack).filter(([sid]) => sid !== id);
+  if (bytes !== null) sections.push([id, bytes]);
+  return encodePack(sections);
+}

@@ -9,6 +9,9 @@ import { buildAutomaton } from "./automaton.js";
 import { encodePack, fnv1a, SectionWriter } from "./encode.js";
 import { foldByte, offsetsWithin } from "./naive.js";
 import { encodeIpSections, linkBots } from "./ipranges.js";
+import { compileRuleSection, type BotStrings } from "./rules.js";
+import { CLOUDFLARE_CATEGORY } from "./check.js";
+import type { Category } from "./source.js";
 
 /** Detection id reported when a request claims a bot that publishes its ranges from elsewhere. */
 export const SPOOFED_DETECTION_ID = 1000;
@@ -37,6 +40,8 @@ export interface PackMeta {
     /** The bot publishes address ranges: its requests can be verified (and, if authoritative, caught spoofed). */
     verifiable: boolean;
   }[];
+  /** The heuristics, in evaluation order. */
+  heuristics: { id: string; detectionId: number; description: string; score: number }[];
   /** The address range lists, in list-id order. */
   ipRanges: { id: string; source: string | null; updated: string | null; authoritative: boolean; prefixes: number }[];
   /** Indexed by signature number: detection id, bot index and the literal. */
@@ -93,6 +98,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     bots: [],
     signatures: [],
     ipRanges: [],
+    heuristics: [],
   };
   const allBots = named.flatMap((n) => n.source.bots);
   const rangeLists = named.flatMap((n) => n.source.ipRanges ?? []);
@@ -161,7 +167,25 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   const checksSection = new SectionWriter().u32(checkCount).bytes(checks.finish());
   const sigSection = new SectionWriter().u32(signatures.length / 4, meta.bots.length).u32s(signatures);
   const params = new SectionWriter().u32(humanScore, botScore, maxFieldLength, SPOOFED_DETECTION_ID);
-  const ipSections: [number, Uint8Array][] = [];
+  const heuristics = named.flatMap((n) => (n.source.heuristics ?? []).map((h, i) => ({ label: n.label, i, h })));
+  meta.heuristics = heuristics.map(({ h }) => ({ id: h.id, detectionId: h.detectionId, description: h.description, score: h.score }));
+  const seen = new Map<string, string>();
+  for (const { label, i, h } of heuristics) {
+    for (const key of [`id ${h.id}`, `detection id ${h.detectionId}`]) {
+      if (seen.has(key)) throw new PackSourceError([{ source: label, field: `heuristics[${i}]`, message: `duplicate ${key} (also in ${seen.get(key)})` }]);
+      seen.set(key, label);
+    }
+  }
+  const ruleSections: [number, Uint8Array][] = [];
+  if (heuristics.length > 0) {
+    try {
+      ruleSections.push([F.SECTION_HEURISTICS, compileRuleSection(heuristics.map(({ h }) => h), F.RULE_KIND_HEURISTIC, botStrings(meta.bots))]);
+    } catch (e) {
+      const which = heuristics.find(({ h }) => (e as Error).message.includes(`"${h.id}"`));
+      throw new PackSourceError([{ source: which?.label ?? "heuristics", field: which ? `heuristics[${which.i}].expression` : "heuristics", message: (e as Error).message }]);
+    }
+  }
+  const ipSections: [number, Uint8Array][] = [...ruleSections];
   if (rangeLists.length > 0) {
     const [ranges, verify] = encodeIpSections(allBots, rangeLists);
     ipSections.push([F.SECTION_IP_RANGES, ranges], [F.SECTION_BOT_VERIFY, verify]);
@@ -176,4 +200,9 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     [F.SECTION_STRINGS, strings.finish()],
     [F.SECTION_META, utf8.encode(JSON.stringify(meta))],
   ]);
+}
+
+/** What rules read about each bot: its name, operator, category and Cloudflare category. */
+export function botStrings(bots: readonly { name: string; operator: string | null; category: string }[]): BotStrings[] {
+  return bots.map((b) => ({ name: b.name, operator: b.operator, category: b.category, cloudflareCategory: CLOUDFLARE_CATEGORY[b.category as Category] ?? "Other" }));
 }

@@ -44,6 +44,19 @@ export interface IpRangeListSource {
   ipv6?: string[];
 }
 
+/** A heuristic: a rules-language test of the request that is evidence of automation. */
+export interface HeuristicSource {
+  /** Stable, lower-case id, e.g. "ua-empty". */
+  id: string;
+  /** Stable detection id reported when it fires (1001–99999). */
+  detectionId: number;
+  /** What it catches and why that is evidence. */
+  description: string;
+  expression: string;
+  /** The score this evidence alone implies: 1 certain, 2–29 likely automated, 30–99 weak. */
+  score: number;
+}
+
 export interface PackSource {
   $schema?: string;
   name: string;
@@ -52,4 +65,5 @@ export interface PackSource {
   sources?: { name: string; url?: string; snapshot?: string; license?: string }[];
   bots: BotSource[];
   ipRanges?: IpRangeListSource[];
+  heuristics?: HeuristicSource[];
 }

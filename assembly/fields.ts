@@ -1,0 +1,373 @@
+// Fields of the rules language, read from the current request record and verdict. Scalars point
+// into the record (no copy); arrays and maps (headers, query arguments, detection ids) and
+// derived values (the claimed browser, the header order) are built in the arena on first use.
+
+import { tables } from "./pack";
+import {
+  FIELD_USER_AGENT, FIELD_METHOD, FIELD_URL, FIELD_HOST, FIELD_HTTP_VERSION, FIELD_HEADERS, FIELD_COUNTRY,
+  FIELD_JA3, FIELD_JA4, FIELD_COUNT, RECORD_FLAG_HEADERS_COMPLETE, RECORD_FLAG_HEADERS_ORDERED, RECORD_FLAG_ASN_KNOWN,
+  RECORD_FLAG_TLS, CLASS_VERIFIED_BOT, BOT_STRINGS_SIZE,
+  RF_METHOD, RF_URI, RF_URI_PATH, RF_URI_QUERY, RF_HOST, RF_USER_AGENT, RF_REFERER, RF_COOKIE, RF_VERSION, RF_SSL,
+  RF_IP_SRC, RF_ASNUM, RF_COUNTRY, RF_SCORE, RF_VERIFIED_BOT, RF_JA3, RF_JA4, RF_DETECTION_IDS, RF_STATIC_RESOURCE,
+  RF_VERIFIED_BOT_CATEGORY, RF_CLIENT_BOT, RF_BOT_NAME, RF_BOT_OPERATOR, RF_BOT_CATEGORY, RF_BOT_SPOOFED,
+  RF_BOT_VERIFIED, RF_FINGERPRINT, RF_BOTSIFT_SCORE, RF_CLASS, RF_HEADERS, RF_HEADER_NAMES, RF_HEADER_VALUES, RF_ARGS,
+  RF_ARG_NAMES, RF_ARG_VALUES, RF_FULL_URI, RF_HEADERS_COMPLETE, RF_HEADERS_ORDERED, RF_HEADER_ORDER, RF_UA_FAMILY, RF_UA_MAJOR,
+} from "../bindings/format";
+import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArray, setMap, copySlot } from "./values";
+import { v4, v6, IP_V4, IP_V6 } from "./ip";
+
+/** The request being judged: field addresses and lengths, record flags, and the verdict so far. */
+export class Request {
+  fieldPtr: StaticArray<u32> = new StaticArray<u32>(FIELD_COUNT);
+  fieldLen: StaticArray<u32> = new StaticArray<u32>(FIELD_COUNT);
+  flags: u32 = 0;
+  asn: u32 = 0;
+  ipKind: i32 = 0;
+  ipBytes: usize = 0;
+  score: u32 = 0;
+  cls: u32 = 0;
+  bot: i32 = -1;
+  verified: bool = false;
+  spoofed: bool = false;
+  detections: usize = 0;
+  detectionCount: u32 = 0;
+  fingerprint: usize = 0;
+  fingerprintLength: u32 = 0;
+  botStrings: usize = 0;
+  ruleData: usize = 0;
+  cache: StaticArray<u32> = new StaticArray<u32>(64); // per field: 0 unbuilt, else arena slot address
+}
+
+export const request = new Request();
+
+export function beginRequest(): void {
+  for (let i = 0; i < 64; i++) request.cache[i] = 0;
+  if (request.ipBytes == 0) request.ipBytes = heap.alloc(16);
+}
+
+const STATIC_EXTENSIONS = ["css", "js", "mjs", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff", "woff2", "ttf", "otf", "eot", "map", "mp4", "webm", "mp3", "txt", "xml", "pdf", "zip", "bmp", "tif", "tiff"];
+
+function ptr(id: i32): usize { return <usize>request.fieldPtr[id]; }
+function len(id: i32): u32 { return request.fieldLen[id]; }
+
+function lowerEquals(p: usize, n: u32, lit: string): bool {
+  if (n != <u32>lit.length) return false;
+  for (let i: u32 = 0; i < n; i++) if ((<u32>load<u8>(p + i) | 0x20) != (<u32>lit.charCodeAt(i) | 0x20)) return false;
+  return true;
+}
+
+/** The first value of header `name` (lower case) as a bytes slot, or missing. */
+function headerValue(out: usize, name: string): void {
+  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
+  let at: u32 = 0;
+  while (at + 4 <= total) {
+    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
+    if (<u64>at + 4 + n + v > <u64>total) break;
+    if (lowerEquals(base + at + 4, n, name)) { setBytes(out, base + at + 4 + n, v); return; }
+    at += 4 + n + v;
+  }
+  // An absent header is the empty string when the headers are known, as on Cloudflare.
+  if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) != 0) setBytes(out, base, 0); else setMissing(out);
+}
+
+/** Counts headers, then fills an array of names (part 0) or values (part 1). */
+function headerArray(out: usize, part: i32): void {
+  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
+  if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
+  let count: u32 = 0, at: u32 = 0;
+  while (at + 4 <= total) { count++; at += 4 + <u32>load<u16>(base + at) + <u32>load<u16>(base + at + 2); }
+  const items = arenaAlloc(count * SLOT);
+  if (items == 0 && count > 0) { setMissing(out); return; }
+  at = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
+    if (part == 0) setBytes(items + <usize>i * SLOT, base + at + 4, n); else setBytes(items + <usize>i * SLOT, base + at + 4 + n, v);
+    at += 4 + n + v;
+  }
+  setArray(out, count, items);
+}
+
+function bytesEqual(a: usize, an: u32, b: usize, bn: u32): bool {
+  if (an != bn) return false;
+  for (let i: u32 = 0; i < an; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/**
+ * Groups (key, value) pairs from `pairs` (an array slot of 2n bytes slots) into a map of
+ * key → array of values, keys in first-seen order.
+ */
+function groupPairs(out: usize, pairs: usize, n: u32): void {
+  const entries = arenaAlloc(n * 2 * SLOT);
+  const values = arenaAlloc(n * SLOT);
+  if (n > 0 && (entries == 0 || values == 0)) { setMissing(out); return; }
+  let keys: u32 = 0, written: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const key = pairs + <usize>(2 * i) * SLOT;
+    let seen = false;
+    for (let k: u32 = 0; k < i; k++) {
+      const other = pairs + <usize>(2 * k) * SLOT;
+      if (bytesEqual(<usize>load<u32>(key + 8), load<u32>(key + 4), <usize>load<u32>(other + 8), load<u32>(other + 4))) { seen = true; break; }
+    }
+    if (seen) continue;
+    // All values of this key, in order, stored contiguously.
+    const first = written;
+    for (let k = i; k < n; k++) {
+      const other = pairs + <usize>(2 * k) * SLOT;
+      if (bytesEqual(<usize>load<u32>(key + 8), load<u32>(key + 4), <usize>load<u32>(other + 8), load<u32>(other + 4))) {
+        copySlot(values + <usize>written * SLOT, other + SLOT);
+        written++;
+      }
+    }
+    const entry = entries + <usize>(2 * keys) * SLOT;
+    copySlot(entry, key);
+    setArray(entry + SLOT, written - first, values + <usize>first * SLOT);
+    keys++;
+  }
+  setMap(out, keys, entries);
+}
+
+function headersMap(out: usize): void {
+  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
+  if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
+  let count: u32 = 0, at: u32 = 0;
+  while (at + 4 <= total) { count++; at += 4 + <u32>load<u16>(base + at) + <u32>load<u16>(base + at + 2); }
+  const pairs = arenaAlloc(count * 2 * SLOT);
+  if (pairs == 0 && count > 0) { setMissing(out); return; }
+  at = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
+    setBytes(pairs + <usize>(2 * i) * SLOT, base + at + 4, n);
+    setBytes(pairs + <usize>(2 * i + 1) * SLOT, base + at + 4 + n, v);
+    at += 4 + n + v;
+  }
+  groupPairs(out, pairs, count);
+}
+
+/** The query string's start and length within the URI field (after "?"), or length 0. */
+function queryBounds(): u64 {
+  const p = ptr(FIELD_URL), n = len(FIELD_URL);
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(p + i) == 0x3f) return (<u64>(i + 1) << 32) | <u64>(n - i - 1);
+  return <u64>n << 32;
+}
+
+/** Query arguments as pairs, then names (part 0), values (part 1) or the grouped map (part 2). */
+function args(out: usize, part: i32): void {
+  if (len(FIELD_URL) == 0) { setMissing(out); return; }
+  const bounds = queryBounds();
+  const q = ptr(FIELD_URL) + <usize>(bounds >> 32), n = <u32>(bounds & 0xffffffff);
+  let count: u32 = 0;
+  if (n > 0) { count = 1; for (let i: u32 = 0; i < n; i++) if (load<u8>(q + i) == 0x26) count++; }
+  const pairs = arenaAlloc(count * 2 * SLOT);
+  if (pairs == 0 && count > 0) { setMissing(out); return; }
+  let start: u32 = 0, k: u32 = 0;
+  for (let i: u32 = 0; i <= n; i++) {
+    if (i < n && load<u8>(q + i) != 0x26) continue;
+    let eq = start;
+    while (eq < i && load<u8>(q + eq) != 0x3d) eq++;
+    setBytes(pairs + <usize>(2 * k) * SLOT, q + start, eq - start);
+    setBytes(pairs + <usize>(2 * k + 1) * SLOT, q + (eq < i ? eq + 1 : i), eq < i ? i - eq - 1 : 0);
+    k++;
+    start = i + 1;
+  }
+  if (part == 2) { groupPairs(out, pairs, count); return; }
+  const items = arenaAlloc(count * SLOT);
+  if (items == 0 && count > 0) { setMissing(out); return; }
+  for (let i: u32 = 0; i < count; i++) copySlot(items + <usize>i * SLOT, pairs + <usize>(2 * i + part) * SLOT);
+  setArray(out, count, items);
+}
+
+function isStaticResource(): bool {
+  const p = ptr(FIELD_URL), n = <u32>(queryBounds() >> 32);
+  const pathEnd = n > 0 && load<u8>(p + n - 1) == 0x3f ? n - 1 : n;
+  let dot: i32 = -1;
+  for (let i = <i32>pathEnd - 1; i >= 0; i--) {
+    const c = load<u8>(p + i);
+    if (c == 0x2e) { dot = i; break; }
+    if (c == 0x2f) break;
+  }
+  if (dot < 0) return false;
+  const ext = p + <usize>dot + 1, extLen = pathEnd - <u32>dot - 1;
+  for (let i = 0; i < STATIC_EXTENSIONS.length; i++) if (lowerEquals(ext, extLen, STATIC_EXTENSIONS[i])) return true;
+  return false;
+}
+
+/** The bot's string `k` (0 name, 1 operator, 2 category, 3 Cloudflare category) or missing. */
+function botString(out: usize, k: i32): void {
+  if (request.bot < 0 || request.botStrings == 0) { setMissing(out); return; }
+  const e = request.botStrings + <usize>request.bot * BOT_STRINGS_SIZE + <usize>k * 8;
+  const n = load<u32>(e + 4);
+  if (n == 0 && k == 1) { setMissing(out); return; }
+  setBytes(out, request.ruleData + <usize>load<u32>(e), n);
+}
+
+const CLASS_NAMES = ["human", "likely_bot", "bot", "verified_bot"];
+// Product tokens in priority order (a Chrome UA also says Safari; an Edge UA also says Chrome).
+const FAMILY_TOKENS = ["Edg", "EdgA", "EdgiOS", "OPR", "SamsungBrowser", "HeadlessChrome", "CriOS", "Chrome", "FxiOS", "Firefox", "Version"];
+const FAMILY_NAMES = ["edge", "edge", "edge", "opera", "samsung", "headless_chrome", "chrome", "chrome", "firefox", "firefox", "safari"];
+
+function tokenIs(p: usize, n: u32, token: string): bool {
+  if (n != <u32>token.length) return false;
+  for (let k: u32 = 0; k < n; k++) if (<u32>load<u8>(p + k) != <u32>token.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The browser the user agent claims, in one pass: at every "/" the word before it is compared
+ * with the product tokens; the highest-priority token wins. "Version/x" counts as Safari only
+ * when a "Safari/" token is present too.
+ */
+function uaFamily(out: usize, wantMajor: bool): void {
+  const p = ptr(FIELD_USER_AGENT), n = len(FIELD_USER_AGENT);
+  let best = FAMILY_TOKENS.length, bestAt: u32 = 0;
+  let sawSafari = false;
+  for (let i: u32 = 1; i < n; i++) {
+    if (load<u8>(p + i) != 0x2f) continue;
+    let j = i;
+    while (j > 0 && ((<u32>load<u8>(p + j - 1) | 0x20) - 0x61 < 26)) j--;
+    const wordLen = i - j;
+    if (wordLen < 3 || wordLen > 14) continue;
+    if (tokenIs(p + j, wordLen, "Safari")) { sawSafari = true; continue; }
+    for (let t = 0; t < best; t++) {
+      if (tokenIs(p + j, wordLen, FAMILY_TOKENS[t])) { best = t; bestAt = i + 1; break; }
+    }
+  }
+  if (best < FAMILY_TOKENS.length && FAMILY_NAMES[best] == "safari" && !sawSafari) best = FAMILY_TOKENS.length;
+  if (wantMajor) {
+    if (best == FAMILY_TOKENS.length) { setMissing(out); return; }
+    let v: i64 = 0, digits = 0, i = bestAt;
+    while (i < n && load<u8>(p + i) >= 0x30 && load<u8>(p + i) <= 0x39 && digits < 9) { v = v * 10 + <i64>(load<u8>(p + i) - 0x30); i++; digits++; }
+    if (digits == 0) setMissing(out); else setInt(out, v);
+    return;
+  }
+  if (n == 0) { setMissing(out); return; }
+  const name = best == FAMILY_TOKENS.length ? "other" : FAMILY_NAMES[best];
+  const buf = arenaAlloc(<u32>name.length);
+  if (buf == 0) { setMissing(out); return; }
+  for (let k = 0; k < name.length; k++) store<u8>(buf + k, <u8>name.charCodeAt(k));
+  setBytes(out, buf, <u32>name.length);
+}
+
+/** Lower-cased header names joined by ",": what header-order heuristics match against. */
+function headerOrder(out: usize): void {
+  if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
+  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
+  const buf = arenaAlloc(total + 1);
+  if (buf == 0 && total > 0) { setMissing(out); return; }
+  let at: u32 = 0, w: u32 = 0;
+  while (at + 4 <= total) {
+    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
+    if (w > 0) { store<u8>(buf + w, 0x2c); w++; }
+    memory.copy(buf + w, base + at + 4, n);
+    w += n;
+    at += 4 + n + v;
+  }
+  setBytes(out, buf, w);
+}
+
+function textField(out: usize, id: i32): void {
+  if (len(id) == 0) setMissing(out); else setBytes(out, ptr(id), len(id));
+}
+
+/** Writes field `f` into `out`. Array-, map- and derived fields are built once per request. */
+export function loadField(out: usize, f: u32): void {
+  const cached = f < 64 ? request.cache[f] : 0;
+  if (cached != 0) { copySlot(out, <usize>cached); return; }
+  switch (f) {
+    case RF_METHOD: textField(out, FIELD_METHOD); return;
+    case RF_URI: textField(out, FIELD_URL); return;
+    case RF_URI_PATH: {
+      if (len(FIELD_URL) == 0) { setMissing(out); return; }
+      const q = queryBounds();
+      const start = <u32>(q >> 32);
+      setBytes(out, ptr(FIELD_URL), start > 0 && start <= len(FIELD_URL) && load<u8>(ptr(FIELD_URL) + start - 1) == 0x3f ? start - 1 : len(FIELD_URL));
+      return;
+    }
+    case RF_URI_QUERY: {
+      if (len(FIELD_URL) == 0) { setMissing(out); return; }
+      const q = queryBounds();
+      setBytes(out, ptr(FIELD_URL) + <usize>(q >> 32), <u32>(q & 0xffffffff));
+      return;
+    }
+    case RF_HOST: textField(out, FIELD_HOST); return;
+    case RF_USER_AGENT: setBytes(out, ptr(FIELD_USER_AGENT), len(FIELD_USER_AGENT)); return; // "" when there is none
+    case RF_REFERER: headerValue(out, "referer"); return;
+    case RF_COOKIE: headerValue(out, "cookie"); return;
+    case RF_VERSION: textField(out, FIELD_HTTP_VERSION); return;
+    case RF_SSL: setBool(out, (request.flags & RECORD_FLAG_TLS) != 0); return;
+    case RF_IP_SRC: {
+      if (request.ipKind == IP_V4) { memory.fill(request.ipBytes, 0, 12); store<u32>(request.ipBytes + 12, bswap<u32>(v4)); setIp(out, 4, request.ipBytes); }
+      else if (request.ipKind == IP_V6) { for (let w = 0; w < 4; w++) store<u32>(request.ipBytes + (w << 2), bswap<u32>(load<u32>(v6 + (w << 2)))); setIp(out, 6, request.ipBytes); }
+      else setMissing(out);
+      return;
+    }
+    case RF_ASNUM: if ((request.flags & RECORD_FLAG_ASN_KNOWN) != 0) setInt(out, <i64>request.asn); else setMissing(out); return;
+    case RF_COUNTRY: textField(out, FIELD_COUNTRY); return;
+    case RF_SCORE: case RF_BOTSIFT_SCORE: setInt(out, <i64>request.score); return;
+    case RF_VERIFIED_BOT: case RF_CLIENT_BOT: setBool(out, request.cls == CLASS_VERIFIED_BOT); return;
+    case RF_JA3: textField(out, FIELD_JA3); return;
+    case RF_JA4: textField(out, FIELD_JA4); return;
+    case RF_STATIC_RESOURCE: if (len(FIELD_URL) == 0) setMissing(out); else setBool(out, isStaticResource()); return;
+    case RF_VERIFIED_BOT_CATEGORY: if (request.cls == CLASS_VERIFIED_BOT) botString(out, 3); else setBytes(out, 0, 0); return;
+    case RF_BOT_NAME: botString(out, 0); return;
+    case RF_BOT_OPERATOR: botString(out, 1); return;
+    case RF_BOT_CATEGORY: botString(out, 2); return;
+    case RF_BOT_SPOOFED: setBool(out, request.spoofed); return;
+    case RF_BOT_VERIFIED: setBool(out, request.verified); return;
+    case RF_FINGERPRINT: if (request.fingerprintLength == 0) setMissing(out); else setBytes(out, request.fingerprint, request.fingerprintLength); return;
+    case RF_HEADERS_COMPLETE: setBool(out, (request.flags & RECORD_FLAG_HEADERS_COMPLETE) != 0); return;
+    case RF_HEADERS_ORDERED: setBool(out, (request.flags & RECORD_FLAG_HEADERS_ORDERED) != 0); return;
+    default: break;
+  }
+  // Built values: made once, kept in an arena slot for the rest of the request.
+  const slot = arenaAlloc(SLOT);
+  if (slot == 0) { setMissing(out); return; }
+  switch (f) {
+    case RF_CLASS: {
+      const name = CLASS_NAMES[request.cls < 4 ? request.cls : 0];
+      const buf = arenaAlloc(<u32>name.length);
+      if (buf == 0) setMissing(slot);
+      else { for (let k = 0; k < name.length; k++) store<u8>(buf + k, <u8>name.charCodeAt(k)); setBytes(slot, buf, <u32>name.length); }
+      break;
+    }
+    case RF_DETECTION_IDS: {
+      const items = arenaAlloc(request.detectionCount * SLOT);
+      for (let i: u32 = 0; i < request.detectionCount && items != 0; i++) setInt(items + <usize>i * SLOT, <i64>load<u32>(request.detections + (<usize>i << 2)));
+      if (items == 0 && request.detectionCount > 0) setMissing(slot); else setArray(slot, request.detectionCount, items);
+      break;
+    }
+    case RF_HEADERS: headersMap(slot); break;
+    case RF_HEADER_NAMES: headerArray(slot, 0); break;
+    case RF_HEADER_VALUES: headerArray(slot, 1); break;
+    case RF_ARGS: args(slot, 2); break;
+    case RF_ARG_NAMES: args(slot, 0); break;
+    case RF_ARG_VALUES: args(slot, 1); break;
+    case RF_FULL_URI: {
+      const host = len(FIELD_HOST), uri = len(FIELD_URL);
+      const tls = (request.flags & RECORD_FLAG_TLS) != 0;
+      const scheme: u32 = tls ? 8 : 7;
+      const buf = host == 0 ? 0 : arenaAlloc(scheme + host + uri);
+      if (buf == 0) { setMissing(slot); break; }
+      const prefix = tls ? "https://" : "http://";
+      for (let k = 0; k < prefix.length; k++) store<u8>(buf + k, <u8>prefix.charCodeAt(k));
+      memory.copy(buf + scheme, ptr(FIELD_HOST), host);
+      memory.copy(buf + scheme + host, ptr(FIELD_URL), uri);
+      setBytes(slot, buf, scheme + host + uri);
+      break;
+    }
+    case RF_HEADER_ORDER: headerOrder(slot); break;
+    case RF_UA_FAMILY: uaFamily(slot, false); break;
+    case RF_UA_MAJOR: uaFamily(slot, true); break;
+    default: setMissing(slot);
+  }
+  if (f < 64) request.cache[f] = <u32>slot;
+  copySlot(out, slot);
+}
+
+/** Records field pointers of the record at `record` (offsets already checked by the caller). */
+export function setRecordFields(record: usize): void {
+  for (let f = 0; f < FIELD_COUNT; f++) {
+    request.fieldPtr[f] = <u32>(record + <usize>load<u32>(record + f * 8));
+    request.fieldLen[f] = load<u32>(record + f * 8 + 4);
+  }
+}

@@ -1,0 +1,162 @@
+// Rules in the pack: heuristics (scored detections, run before the score is final) and custom
+// rules (run after, first terminating action wins). Validation decodes every rule's bytecode
+// once at load, so the interpreter only meets well-formed instructions, in-range data and
+// forward jumps (backward only to a loop body); a step budget bounds every run.
+
+import {
+  RULE_SIZE, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
+  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
+  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
+} from "../bindings/format";
+
+/** One validated RULES section. */
+export class RuleSet {
+  count: u32 = 0;
+  rules: usize = 0;
+  code: usize = 0;
+  data: usize = 0;
+  botStrings: usize = 0;
+}
+
+export const heuristics = new RuleSet();
+export const customRules = new RuleSet();
+
+// The section being validated.
+let code: usize = 0;
+let data: usize = 0;
+let dataBytes: u32 = 0;
+
+function arity(op: u32): i32 {
+  switch (op) {
+    case OP_FIELD: case OP_BOOL: case OP_TEST_AND: case OP_TEST_OR: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
+    case OP_ITER_BEGIN: case OP_ITER_NEXT: return 1;
+    case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: return 2;
+    case OP_NOT: case OP_TO_BOOL: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: case OP_RETURN: return 0;
+  }
+  return -1;
+}
+
+@inline function inData(offset: u32, length: u64): bool {
+  return <u64>offset + length <= <u64>dataBytes;
+}
+
+function validWildcard(at: u32): bool {
+  if ((at & 3) != 0 || !inData(at, 8)) return false;
+  const count = load<u32>(data + at + 4);
+  let p = at + 8;
+  for (let i: u32 = 0; i < count; i++) {
+    if (!inData(p, 4)) return false;
+    const m = load<u32>(data + p);
+    if (m == 0 || !inData(p + 4, <u64>m)) return false;
+    p += 4 + ((m + 3) & ~3);
+  }
+  return true;
+}
+
+function validRegex(at: u32): bool {
+  if ((at & 3) != 0 || !inData(at, 16 + 256)) return false;
+  const t = data + at;
+  const classes = load<u32>(t), states = load<u32>(t + 4), start = load<u32>(t + 8), dead = load<u32>(t + 12);
+  if (classes == 0 || classes > 256 || states == 0 || states > 1 << 20 || start >= states || dead > states) return false;
+  const flags = <u64>((states + 3) & ~3) * 2;
+  if (!inData(at, 16 + 256 + flags + <u64>states * classes * 4)) return false;
+  for (let b = 0; b < 256; b++) if (<u32>load<u8>(t + 16 + b) >= classes) return false;
+  const transitions = t + 16 + 256 + <usize>flags;
+  for (let i: u32 = 0; i < states * classes; i++) if (load<u32>(transitions + (<usize>i << 2)) >= states) return false;
+  return true;
+}
+
+function validSet(at: u32): bool {
+  if ((at & 3) != 0 || !inData(at, 8)) return false;
+  const kind = load<u32>(data + at), count = load<u32>(data + at + 4);
+  let p = at + 8;
+  for (let i: u32 = 0; i < count; i++) {
+    if (kind == SET_BYTES) {
+      if (!inData(p, 4)) return false;
+      const m = load<u32>(data + p);
+      if (!inData(p + 4, <u64>m)) return false;
+      p += 4 + ((m + 3) & ~3);
+    } else if (kind == SET_INT) { if (!inData(p, 16)) return false; p += 16; }
+    else if (kind == SET_IP) { if (!inData(p, 36)) return false; const f = load<u32>(data + p); if (f != 4 && f != 6) return false; p += 36; }
+    else return false;
+  }
+  return true;
+}
+
+/** Decodes rule `r`'s code, checking every instruction; true when the rule may run. */
+function validRule(start: u32, length: u32, starts: usize): bool {
+  const end = start + length;
+  if (length == 0) return false;
+  for (let pass = 0; pass < 2; pass++) {
+    let pc = start;
+    let last: u32 = 0;
+    while (pc < end) {
+      const op = load<u32>(code + (<usize>pc << 2));
+      const n = arity(op);
+      if (n < 0 || <u64>pc + 1 + <u64>n > <u64>end) return false;
+      if (pass == 0) { store<u8>(starts + pc - start, 1); last = op; pc += 1 + <u32>n; continue; }
+      const a = n > 0 ? load<u32>(code + (<usize>(pc + 1) << 2)) : 0;
+      const b = n > 1 ? load<u32>(code + (<usize>(pc + 2) << 2)) : 0;
+      switch (op) {
+        case OP_FIELD: if (a >= <u32>RF_LIMIT) return false; break;
+        case OP_BYTES: if (!inData(a, <u64>b)) return false; break;
+        case OP_BOOL: if (a > 1) return false; break;
+        case OP_IP: if ((a != 4 && a != 6) || !inData(b, 16)) return false; break;
+        case OP_CMP: if (a > 5) return false; break;
+        case OP_WILDCARD: if (!validWildcard(a) || b > 1) return false; break;
+        case OP_MATCHES: if (!validRegex(a)) return false; break;
+        case OP_IN_SET: if (!validSet(a)) return false; break;
+        case OP_CALL: if (a == 0 || a >= <u32>FN_LIMIT || b == 0 || b > 16) return false; break;
+        case OP_TEST_AND: case OP_TEST_OR: case OP_ITER_BEGIN:
+          if (a <= pc || a > end || (a < end && load<u8>(starts + a - start) == 0)) return false;
+          break;
+        case OP_ITER_NEXT:
+          if (a < start || a > pc || load<u8>(starts + a - start) == 0) return false;
+          break;
+      }
+      pc += 1 + <u32>n;
+    }
+    if (pass == 0 && last != OP_RETURN) return false;
+  }
+  return true;
+}
+
+/** Validates the RULES section at `p` (`length` bytes, 0 = absent) for a pack of `bots` bots into `set`. */
+export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32, bots: u32): bool {
+  set.count = 0;
+  if (length == 0) return true;
+  if (length < 16) return false;
+  const count = load<u32>(p), words = load<u32>(p + 4), bytes = load<u32>(p + 8), botCount = load<u32>(p + 12);
+  if (botCount != 0 && botCount != bots) return false;
+  const size: u64 = 16 + <u64>count * RULE_SIZE + <u64>botCount * BOT_STRINGS_SIZE + <u64>words * 4 + <u64>((bytes + 3) & ~3);
+  if (size != <u64>length) return false;
+  const rules = p + 16;
+  const botStrings = botCount == 0 ? 0 : rules + <usize>count * RULE_SIZE;
+  code = rules + <usize>count * RULE_SIZE + <usize>botCount * BOT_STRINGS_SIZE;
+  data = code + (<usize>words << 2);
+  dataBytes = bytes;
+  for (let b: u32 = 0; b < botCount; b++) {
+    for (let k: u32 = 0; k < 4; k++) {
+      const e = botStrings + <usize>b * BOT_STRINGS_SIZE + <usize>k * 8;
+      if (!inData(load<u32>(e), <u64>load<u32>(e + 4))) return false;
+    }
+  }
+  let longest: u32 = 0;
+  for (let r: u32 = 0; r < count; r++) longest = max(longest, load<u32>(rules + <usize>r * RULE_SIZE + 4));
+  const starts = heap.alloc(<usize>longest + 1);
+  for (let r: u32 = 0; r < count; r++) {
+    const e = rules + <usize>r * RULE_SIZE;
+    const start = load<u32>(e), len = load<u32>(e + 4), kind = load<u32>(e + 8);
+    if (<u64>start + <u64>len > <u64>words) return false;
+    if (kind != expectedKind) return false;
+    if (kind == RULE_KIND_HEURISTIC && (load<u32>(e + 20) < 1 || load<u32>(e + 20) > 99)) return false;
+    memory.fill(starts, 0, <usize>len + 1);
+    if (!validRule(start, len, starts)) return false;
+  }
+  set.count = count;
+  set.rules = rules;
+  set.code = code;
+  set.data = data;
+  set.botStrings = botStrings;
+  return true;
+}

@@ -1,0 +1,232 @@
+// The rules interpreter: runs one rule's bytecode (validated at load by rules.ts) over the
+// current request. Missing values make comparisons false, as in Cloudflare's engine; a fault
+// (stack or arena exhausted) makes the rule's result missing. Never traps on any input.
+
+import {
+  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
+  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
+  CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
+} from "../bindings/format";
+import {
+  SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, pushBool, pushMissing, setBool, setMissing,
+  setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted,
+} from "./values";
+import { loadField, request } from "./fields";
+import { callFunction, bytesCompare, indexOf } from "./functions";
+
+const MAX_ITER_DEPTH = 8;
+// Iteration frames: source array pointer, count, index, results pointer, produced count.
+const iterSource = new StaticArray<u32>(MAX_ITER_DEPTH);
+const iterCount = new StaticArray<u32>(MAX_ITER_DEPTH);
+const iterIndex = new StaticArray<u32>(MAX_ITER_DEPTH);
+const iterOut = new StaticArray<u32>(MAX_ITER_DEPTH);
+const iterProduced = new StaticArray<u32>(MAX_ITER_DEPTH);
+let iterDepth: i32 = 0;
+
+function compareValues(a: usize, b: usize, op: u32): bool {
+  const ta = tagOf(a), tb = tagOf(b);
+  if (ta == T_MISSING || tb == T_MISSING || ta != tb) return false;
+  let c: i32 = 0;
+  if (ta == T_INT || ta == T_BOOL) { const x = intOf(a), y = intOf(b); c = x < y ? -1 : x > y ? 1 : 0; }
+  else if (ta == T_BYTES) c = bytesCompare(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b));
+  else if (ta == T_IP) {
+    if (auxOf(a) != auxOf(b)) return op == CMP_NE;
+    c = bytesCompare(ptrOf(a), 16, ptrOf(b), 16);
+  } else return false;
+  switch (op) {
+    case CMP_EQ: return c == 0;
+    case CMP_NE: return c != 0;
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_GT: return c > 0;
+    case CMP_GE: return c >= 0;
+  }
+  return false;
+}
+
+@inline function foldIf(b: u32, fold: bool): u32 {
+  return fold && b - 0x41 < 26 ? b | 0x20 : b;
+}
+
+function segmentAt(p: usize, n: u32, at: u32, seg: usize, m: u32, fold: bool): bool {
+  if (<u64>at + m > <u64>n) return false;
+  for (let k: u32 = 0; k < m; k++) if (foldIf(<u32>load<u8>(p + at + k), fold) != foldIf(<u32>load<u8>(seg + k), fold)) return false;
+  return true;
+}
+
+/**
+ * Wildcard data: flags u32 (1 starts with *, 2 ends with *), count u32, then count × (length u32,
+ * bytes 4-aligned). Greedy leftmost matching of the segments in order is exact for patterns
+ * whose only metacharacter is `*`.
+ */
+function wildcardMatches(value: usize, pattern: usize, strict: bool): bool {
+  if (tagOf(value) != T_BYTES) return false;
+  const p = ptrOf(value), n = auxOf(value);
+  const fold = !strict;
+  const flags = load<u32>(pattern), count = load<u32>(pattern + 4);
+  let seg = pattern + 8;
+  let at: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const m = load<u32>(seg);
+    const bytes = seg + 4;
+    const first = i == 0, last = i == count - 1;
+    if (first && (flags & 1) == 0) {
+      if (!segmentAt(p, n, 0, bytes, m, fold)) return false;
+      at = m;
+      if (last && (flags & 2) == 0 && at != n) return false;
+    } else if (last && (flags & 2) == 0) {
+      if (m > n || n - m < at || !segmentAt(p, n, n - m, bytes, m, fold)) return false;
+      at = n;
+    } else {
+      let found: i32 = -1;
+      for (let s = at; <u64>s + m <= <u64>n; s++) if (segmentAt(p, n, s, bytes, m, fold)) { found = <i32>s; break; }
+      if (found < 0) return false;
+      at = <u32>found + m;
+    }
+    seg += 4 + ((m + 3) & ~3);
+  }
+  if (count == 0) return (flags & 1) != 0 || n == 0;
+  return true;
+}
+
+/** Regex data: classCount, stateCount, start, dead + 1 (0 = none), classOf[256], acceptNow[states], acceptAtEnd[states] (4-aligned), transitions u32[states × classes]. */
+function regexMatches(value: usize, t: usize): bool {
+  if (tagOf(value) != T_BYTES) return false;
+  const classes = load<u32>(t), states = load<u32>(t + 4), dead = <i32>load<u32>(t + 12) - 1;
+  const classOf = t + 16;
+  const acceptNow = classOf + 256;
+  const acceptAtEnd = acceptNow + <usize>((states + 3) & ~3);
+  const transitions = acceptAtEnd + <usize>((states + 3) & ~3);
+  let s = load<u32>(t + 8);
+  if (load<u8>(acceptNow + s)) return true;
+  const p = ptrOf(value), n = auxOf(value);
+  for (let i: u32 = 0; i < n; i++) {
+    s = load<u32>(transitions + ((<usize>s * classes + <usize>load<u8>(classOf + <usize>load<u8>(p + i))) << 2));
+    if (load<u8>(acceptNow + s)) return true;
+    if (<i32>s == dead) return false;
+  }
+  return load<u8>(acceptAtEnd + s) != 0;
+}
+
+function inSet(value: usize, set: usize): bool {
+  const kind = load<u32>(set), count = load<u32>(set + 4);
+  let e = set + 8;
+  const tag = tagOf(value);
+  for (let i: u32 = 0; i < count; i++) {
+    if (kind == SET_BYTES) {
+      const m = load<u32>(e);
+      if (tag == T_BYTES && bytesCompare(ptrOf(value), auxOf(value), e + 4, m) == 0) return true;
+      e += 4 + ((m + 3) & ~3);
+    } else if (kind == SET_INT) {
+      if (tag == T_INT && intOf(value) >= load<i64>(e) && intOf(value) <= load<i64>(e + 8)) return true;
+      e += 16;
+    } else {
+      if (tag == T_IP && auxOf(value) == load<u32>(e) && bytesCompare(ptrOf(value), 16, e + 4, 16) >= 0 && bytesCompare(ptrOf(value), 16, e + 20, 16) <= 0) return true;
+      e += 36;
+    }
+  }
+  return false;
+}
+
+function indexArray(target: usize, index: usize, out: usize): void {
+  if (tagOf(target) != T_ARRAY || tagOf(index) != T_INT) { setMissing(out); return; }
+  const i = intOf(index);
+  if (i < 0 || i >= <i64>auxOf(target)) { setMissing(out); return; }
+  copySlot(out, ptrOf(target) + <usize>i * SLOT);
+}
+
+function indexMap(target: usize, key: usize, out: usize): void {
+  if (tagOf(target) != T_MAP || tagOf(key) != T_BYTES) { setMissing(out); return; }
+  const entries = ptrOf(target);
+  for (let i: u32 = 0; i < auxOf(target); i++) {
+    const k = entries + <usize>(2 * i) * SLOT;
+    if (bytesCompare(ptrOf(k), auxOf(k), ptrOf(key), auxOf(key)) == 0) { copySlot(out, k + SLOT); return; }
+  }
+  setMissing(out);
+}
+
+/**
+ * Runs the code words [start, end) and returns the result slot's truth: 1 true, 0 false,
+ * -1 when the rule faulted (its result is then treated as missing, i.e. not matching).
+ */
+export function runRule(code: usize, start: u32, end: u32, data: usize): i32 {
+  iterDepth = 0;
+  let pc = start;
+  while (pc < end) {
+    const op = load<u32>(code + (<usize>pc << 2));
+    const a = pc + 1 < end ? load<u32>(code + (<usize>(pc + 1) << 2)) : 0;
+    const b = pc + 2 < end ? load<u32>(code + (<usize>(pc + 2) << 2)) : 0;
+    pc++;
+    switch (op) {
+      case OP_FIELD: loadField(pushSlot(), a); pc += 1; break;
+      case OP_BYTES: setBytes(pushSlot(), data + a, b); pc += 2; break;
+      case OP_INT: setInt(pushSlot(), <i64>(<u64>a | (<u64>b << 32))); pc += 2; break;
+      case OP_BOOL: setBool(pushSlot(), a != 0); pc += 1; break;
+      case OP_IP: setIp(pushSlot(), a, data + b); pc += 2; break;
+      case OP_NOT: { const v = peek(0); if (tagOf(v) == T_ARRAY) notArray(v); else setBool(v, !isTrue(v)); break; }
+      case OP_TEST_AND: { const v = peek(0); if (!isTrue(v)) { setBool(v, false); pc = a; } else { pop(); pc += 1; } break; }
+      case OP_TEST_OR: { const v = peek(0); if (isTrue(v)) pc = a; else { pop(); pc += 1; } break; }
+      case OP_TO_BOOL: { const v = peek(0); setBool(v, isTrue(v)); break; }
+      case OP_XOR: { const y = isTrue(pop()); const v = peek(0); setBool(v, isTrue(v) != y); break; }
+      case OP_CMP: { const r = pop(); const l = peek(0); setBool(l, compareValues(l, r, a)); pc += 1; break; }
+      case OP_CONTAINS: {
+        const r = pop(); const l = peek(0);
+        setBool(l, tagOf(l) == T_BYTES && tagOf(r) == T_BYTES && indexOf(ptrOf(l), auxOf(l), ptrOf(r), auxOf(r)) >= 0);
+        break;
+      }
+      case OP_WILDCARD: { const v = peek(0); setBool(v, wildcardMatches(v, data + a, b != 0)); pc += 2; break; }
+      case OP_MATCHES: { const v = peek(0); setBool(v, regexMatches(v, data + a)); pc += 1; break; }
+      case OP_IN_SET: { const v = peek(0); setBool(v, inSet(v, data + a)); pc += 1; break; }
+      case OP_INDEX_INT: { const k = pop(); const t = peek(0); const out = pushSlot(); indexArray(t, k, out); copySlot(t, out); pop(); break; }
+      case OP_INDEX_KEY: { const k = pop(); const t = peek(0); const out = pushSlot(); indexMap(t, k, out); copySlot(t, out); pop(); break; }
+      case OP_CALL: callFunction(a, b); pc += 2; break;
+      case OP_ITER_BEGIN: {
+        const v = peek(0);
+        if (tagOf(v) != T_ARRAY || iterDepth >= MAX_ITER_DEPTH) { setMissing(v); pc = a; break; }
+        const out = arenaAlloc(auxOf(v) * SLOT);
+        if (out == 0 && auxOf(v) > 0) { setMissing(v); pc = a; break; }
+        if (auxOf(v) == 0) { setArray(v, 0, out); pc = a; break; }
+        iterSource[iterDepth] = <u32>ptrOf(v); iterCount[iterDepth] = auxOf(v); iterIndex[iterDepth] = 0;
+        iterOut[iterDepth] = <u32>out; iterProduced[iterDepth] = 0;
+        iterDepth++;
+        pop();
+        pc += 1;
+        break;
+      }
+      case OP_ITER_ELEM: {
+        if (iterDepth == 0) return -1;
+        const d = iterDepth - 1;
+        copySlot(pushSlot(), <usize>iterSource[d] + <usize>iterIndex[d] * SLOT);
+        break;
+      }
+      case OP_ITER_NEXT: {
+        if (iterDepth == 0) return -1;
+        const d = iterDepth - 1;
+        const v = pop();
+        // Missing results are left out, as a lifted function's are in Cloudflare's engine.
+        if (tagOf(v) != T_MISSING) { copySlot(<usize>iterOut[d] + <usize>iterProduced[d] * SLOT, v); iterProduced[d]++; }
+        iterIndex[d]++;
+        if (iterIndex[d] < iterCount[d]) { pc = a; break; }
+        iterDepth--;
+        setArray(pushSlot(), iterProduced[d], <usize>iterOut[d]);
+        pc += 1;
+        break;
+      }
+      case OP_RETURN: {
+        if (faulted) return -1;
+        return isTrue(peek(0)) ? 1 : 0;
+      }
+      default: return -1;
+    }
+    if (faulted) return -1;
+  }
+  return -1;
+}
+
+function notArray(v: usize): void {
+  const n = auxOf(v);
+  const out = arenaAlloc(n * SLOT);
+  if (out == 0 && n > 0) { setMissing(v); return; }
+  for (let i: u32 = 0; i < n; i++) setBool(out + <usize>i * SLOT, !isTrue(ptrOf(v) + <usize>i * SLOT));
+  setArray(v, n, out);
+}

@@ -1,0 +1,356 @@
+// Checked rules → bytecode for the engine's interpreter (assembly/vm.ts): one RULES section
+// per rule set (heuristics or custom rules), with the rules' constants (strings, IPs, sets,
+// wildcard pieces, regex DFA tables) in its data. Layout and opcodes are in bindings/format.ts.
+
+import * as F from "../format.js";
+import { parseRule, type CheckedRule, type NamedLists, type ListValues } from "../rules/index.js";
+import type { CheckedExpr, Rhs, SetElement, IpAddress } from "../rules/ast.js";
+import { parseWildcard } from "../rules/wildcard.js";
+import { DEFAULT_LIMITS } from "../rules/settings.js";
+import { compileRegex } from "../regex/index.js";
+import { SectionWriter } from "./encode.js";
+import { BotsiftError } from "../errors.js";
+import { parseCidr } from "./ipranges.js";
+
+/** Scheme field → engine field id. A field missing here cannot be compiled (a test keeps this complete). */
+export const ENGINE_FIELDS: Readonly<Record<string, number>> = {
+  "http.request.method": F.RF_METHOD, "http.request.uri": F.RF_URI, "http.request.uri.path": F.RF_URI_PATH,
+  "http.request.uri.query": F.RF_URI_QUERY, "http.host": F.RF_HOST, "http.user_agent": F.RF_USER_AGENT,
+  "http.referer": F.RF_REFERER, "http.cookie": F.RF_COOKIE, "http.request.version": F.RF_VERSION, "ssl": F.RF_SSL,
+  "ip.src": F.RF_IP_SRC, "ip.src.asnum": F.RF_ASNUM, "ip.src.country": F.RF_COUNTRY,
+  "cf.bot_management.score": F.RF_SCORE, "cf.bot_management.verified_bot": F.RF_VERIFIED_BOT,
+  "cf.bot_management.ja3_hash": F.RF_JA3, "cf.bot_management.ja4": F.RF_JA4,
+  "cf.bot_management.detection_ids": F.RF_DETECTION_IDS, "cf.bot_management.static_resource": F.RF_STATIC_RESOURCE,
+  "cf.verified_bot_category": F.RF_VERIFIED_BOT_CATEGORY, "cf.client.bot": F.RF_CLIENT_BOT,
+  "botsift.bot.name": F.RF_BOT_NAME, "botsift.bot.operator": F.RF_BOT_OPERATOR, "botsift.bot.category": F.RF_BOT_CATEGORY,
+  "botsift.bot.spoofed": F.RF_BOT_SPOOFED, "botsift.bot.verified": F.RF_BOT_VERIFIED, "botsift.fingerprint": F.RF_FINGERPRINT,
+  "botsift.score": F.RF_BOTSIFT_SCORE, "botsift.class": F.RF_CLASS, "http.request.headers": F.RF_HEADERS,
+  "http.request.headers.names": F.RF_HEADER_NAMES, "http.request.headers.values": F.RF_HEADER_VALUES,
+  "http.request.uri.args": F.RF_ARGS, "http.request.uri.args.names": F.RF_ARG_NAMES, "http.request.uri.args.values": F.RF_ARG_VALUES,
+  "http.request.full_uri": F.RF_FULL_URI, "botsift.headers.complete": F.RF_HEADERS_COMPLETE,
+  "botsift.headers.ordered": F.RF_HEADERS_ORDERED, "botsift.headers.order": F.RF_HEADER_ORDER,
+  "botsift.ua.family": F.RF_UA_FAMILY, "botsift.ua.major": F.RF_UA_MAJOR,
+};
+
+const FUNCTIONS: Readonly<Record<string, number>> = {
+  lower: F.FN_LOWER, upper: F.FN_UPPER, len: F.FN_LEN, starts_with: F.FN_STARTS_WITH, ends_with: F.FN_ENDS_WITH,
+  concat: F.FN_CONCAT, substring: F.FN_SUBSTRING, to_string: F.FN_TO_STRING, url_decode: F.FN_URL_DECODE,
+  any: F.FN_ANY, all: F.FN_ALL, cidr: F.FN_CIDR, cidr6: F.FN_CIDR6, join: F.FN_JOIN, remove_bytes: F.FN_REMOVE_BYTES,
+};
+
+const CMP: Readonly<Record<string, number>> = { eq: F.CMP_EQ, ne: F.CMP_NE, lt: F.CMP_LT, le: F.CMP_LE, gt: F.CMP_GT, ge: F.CMP_GE };
+export const ACTIONS: Readonly<Record<string, number>> = { block: F.ACTION_BLOCK, allow: F.ACTION_ALLOW, skip: F.ACTION_SKIP, log: F.ACTION_LOG };
+
+/** A rule the engine cannot run as written (an unsupported function, an unknown list). */
+export class RuleCompileError extends BotsiftError {
+  constructor(readonly ruleId: string, message: string) {
+    super("RULE_COMPILE", `rule "${ruleId}": ${message}`);
+    this.name = "RuleCompileError";
+  }
+}
+
+export interface RuleToCompile {
+  id: string;
+  expression: string;
+  /** Custom rules: block, allow, skip, log. */
+  action?: string;
+  /** Heuristics: the detection id reported and the score the heuristic alone implies (1–99). */
+  detectionId?: number;
+  score?: number;
+}
+
+export interface BotStrings { name: string; operator: string | null; category: string; cloudflareCategory: string }
+
+class DataWriter {
+  private bytes: number[] = [];
+  private strings = new Map<string, number>();
+  get length(): number { return this.bytes.length; }
+  align(): void { while (this.bytes.length % 4) this.bytes.push(0); }
+  raw(b: ArrayLike<number>): number {
+    const at = this.bytes.length;
+    for (let i = 0; i < b.length; i++) this.bytes.push(b[i]);
+    return at;
+  }
+  /** Deduplicated byte strings (any alignment). */
+  string(b: Uint8Array): number {
+    const key = String.fromCharCode(...b);
+    let at = this.strings.get(key);
+    if (at === undefined) { at = this.raw(b); this.strings.set(key, at); }
+    return at;
+  }
+  u32(...values: number[]): void {
+    for (const v of values) this.raw([v & 255, (v >>> 8) & 255, (v >>> 16) & 255, (v >>> 24) & 255]);
+  }
+  i64(v: number): void {
+    const big = BigInt.asUintN(64, BigInt(v));
+    this.u32(Number(big & 0xffffffffn), Number(big >> 32n));
+  }
+  finish(): Uint8Array { this.align(); return Uint8Array.from(this.bytes); }
+}
+
+function ip16(ip: IpAddress): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(ip.bytes, ip.family === 4 ? 12 : 0);
+  return out;
+}
+
+/** Last address of the network `ip/prefix`. */
+function lastOf(ip: IpAddress, prefix: number): Uint8Array {
+  const out = ip16(ip);
+  const width = ip.family === 4 ? 32 : 128;
+  for (let bitIndex = prefix; bitIndex < width; bitIndex++) {
+    const bit = (ip.family === 4 ? 96 : 0) + bitIndex;
+    out[bit >> 3] |= 0x80 >> (bit & 7);
+  }
+  return out;
+}
+
+function firstOf(ip: IpAddress, prefix: number): Uint8Array {
+  const out = ip16(ip);
+  const width = ip.family === 4 ? 32 : 128;
+  for (let bitIndex = prefix; bitIndex < width; bitIndex++) {
+    const bit = (ip.family === 4 ? 96 : 0) + bitIndex;
+    out[bit >> 3] &= ~(0x80 >> (bit & 7));
+  }
+  return out;
+}
+
+class Emitter {
+  code: number[] = [];
+  constructor(private readonly data: DataWriter, private readonly ruleId: string, private readonly lists: NamedLists) {}
+
+  private op(...words: number[]): number { const at = this.code.length; this.code.push(...words); return at; }
+  private fail(message: string): never { throw new RuleCompileError(this.ruleId, message); }
+
+  /** Emits a jump with a placeholder target at operand 1; returns the operand's index for patching. */
+  private jump(op: number): number { return this.op(op, 0) + 1; }
+  private patch(at: number): void { this.code[at] = this.code.length; }
+
+  expr(e: CheckedExpr): void {
+    switch (e.kind) {
+      case "logical": {
+        if (e.op === "xor") {
+          this.expr(e.operands[0]);
+          for (const o of e.operands.slice(1)) { this.expr(o); this.op(F.OP_XOR); }
+          return;
+        }
+        const holes: number[] = [];
+        e.operands.forEach((o, i) => {
+          this.expr(o);
+          if (i < e.operands.length - 1) holes.push(this.jump(e.op === "and" ? F.OP_TEST_AND : F.OP_TEST_OR));
+        });
+        this.op(F.OP_TO_BOOL);
+        holes.forEach((h) => this.patch(h));
+        return;
+      }
+      case "not": this.expr(e.operand); this.op(F.OP_NOT); return;
+      case "field": {
+        const id = ENGINE_FIELDS[e.name];
+        if (id === undefined) this.fail(`the engine does not provide the field ${e.name}`);
+        this.op(F.OP_FIELD, id);
+        return;
+      }
+      case "index":
+        this.expr(e.target);
+        if (e.key.kind === "each") return; // `x[*]` outside a lifted position is the array itself
+        if (e.key.kind === "int") { this.int(e.key.value); this.op(F.OP_INDEX_INT); return; }
+        this.op(F.OP_BYTES, this.data.string(e.key.value), e.key.value.length);
+        this.op(F.OP_INDEX_KEY);
+        return;
+      case "string": this.op(F.OP_BYTES, this.data.string(e.value), e.value.length); return;
+      case "int": this.int(e.value); return;
+      case "ip": { this.data.align(); this.op(F.OP_IP, e.value.family, this.data.raw(ip16(e.value))); return; }
+      case "compare": this.lifted(e.left, () => this.compareTop(e.op, e.right)); return;
+      case "call": {
+        const fn = FUNCTIONS[e.name];
+        if (fn === undefined) this.fail(`the engine does not implement ${e.name}() yet; the reference evaluator does`);
+        if (e.name === "any" || e.name === "all") { this.expr(e.args[0]); this.op(F.OP_CALL, fn, 1); return; }
+        const [first, ...rest] = e.args;
+        this.lifted(first, () => { for (const r of rest) this.expr(r); this.op(F.OP_CALL, fn, e.args.length); });
+        return;
+      }
+    }
+  }
+
+  private int(v: number): void {
+    const big = BigInt.asUintN(64, BigInt(v));
+    this.op(F.OP_INT, Number(big & 0xffffffffn), Number(big >> 32n));
+  }
+
+  /** Emits `subject` and then `apply` on it — once, or for each element when subject is `x[*]`. */
+  private lifted(subject: CheckedExpr, apply: () => void): void {
+    if (subject.kind === "index" && subject.key.kind === "each") {
+      this.expr(subject.target);
+      const end = this.jump(F.OP_ITER_BEGIN);
+      const body = this.op(F.OP_ITER_ELEM);
+      apply();
+      this.op(F.OP_ITER_NEXT, body);
+      this.patch(end);
+      return;
+    }
+    this.expr(subject);
+    apply();
+  }
+
+  private compareTop(op: string, rhs: Rhs): void {
+    switch (op) {
+      case "contains": this.expr(rhs as CheckedExpr); this.op(F.OP_CONTAINS); return;
+      case "wildcard": case "strict wildcard": {
+        if (rhs.kind !== "wildcard") this.fail("wildcard needs a pattern");
+        const pattern = parseWildcard(rhs.pattern, op === "wildcard", DEFAULT_LIMITS);
+        const pieces = pattern.pieces;
+        this.data.align();
+        const at = this.data.length;
+        const flags = (pieces.length > 1 && pieces[0].length === 0 ? 1 : 0) | (pieces.length > 1 && pieces[pieces.length - 1].length === 0 ? 2 : 0);
+        const segments = pieces.filter((p) => p.length > 0);
+        this.data.u32(flags, segments.length);
+        for (const s of segments) { this.data.u32(s.length); this.data.raw(s); this.data.align(); }
+        this.op(F.OP_WILDCARD, at, op === "strict wildcard" ? 1 : 0);
+        return;
+      }
+      case "matches": {
+        if (rhs.kind !== "regex") this.fail("matches needs a regular expression");
+        const { tables: t } = compileRegex(rhs.pattern);
+        this.data.align();
+        const at = this.data.length;
+        this.data.u32(t.classCount, t.stateCount, t.start, t.dead + 1);
+        this.data.raw(t.classOf);
+        const pad = (n: number) => (n + 3) & ~3;
+        const now = new Uint8Array(pad(t.stateCount)); now.set(t.acceptNow);
+        const end = new Uint8Array(pad(t.stateCount)); end.set(t.acceptAtEnd);
+        this.data.raw(now); this.data.raw(end);
+        for (const x of t.transitions) this.data.u32(x);
+        this.op(F.OP_MATCHES, at);
+        return;
+      }
+      case "in": {
+        const elements = rhs.kind === "set" ? rhs.elements : rhs.kind === "list" ? this.list(rhs.name) : this.fail("in needs a set or a list");
+        this.op(F.OP_IN_SET, this.set(elements));
+        return;
+      }
+      default: {
+        const cmp = CMP[op];
+        if (cmp === undefined) this.fail(`unknown operator ${op}`);
+        this.expr(rhs as CheckedExpr);
+        this.op(F.OP_CMP, cmp);
+      }
+    }
+  }
+
+  /** A named list as set elements: numbers are integers, IP and CIDR texts are networks, the rest strings. */
+  private list(name: string): SetElement[] {
+    const values: ListValues | undefined = this.lists[name];
+    if (values === undefined) this.fail(`the list $${name} was not supplied`);
+    const span = { start: 0, end: 0 };
+    return values.map((v): SetElement => {
+      if (typeof v === "number") return { kind: "int", span, value: v } as SetElement;
+      const cidr = parseCidr(v);
+      if (cidr) {
+        const bytes = new Uint8Array(cidr.v6 ? 16 : 4);
+        for (let k = 0; k < bytes.length; k++) bytes[k] = Number((cidr.first >> BigInt(8 * (bytes.length - 1 - k))) & 0xffn);
+        const bits = Number(v.split("/")[1] ?? (cidr.v6 ? 128 : 32));
+        return { kind: "cidr", span, address: { family: cidr.v6 ? 6 : 4, bytes }, prefix: bits } as SetElement;
+      }
+      return { kind: "string", span, value: new TextEncoder().encode(v) } as SetElement;
+    });
+  }
+
+  private set(elements: readonly SetElement[]): number {
+    this.data.align();
+    const at = this.data.length;
+    const first = elements[0];
+    const kind = first === undefined ? F.SET_BYTES : first.kind === "string" ? F.SET_BYTES
+      : first.kind === "int" || (first.kind === "range" && first.from.kind === "int") ? F.SET_INT : F.SET_IP;
+    this.data.u32(kind, elements.length);
+    for (const el of elements) {
+      if (el.kind === "string") { this.data.u32(el.value.length); this.data.raw(el.value); this.data.align(); }
+      else if (el.kind === "int") { this.data.i64(el.value); this.data.i64(el.value); }
+      else if (el.kind === "range" && el.from.kind === "int" && el.to.kind === "int") { this.data.i64(el.from.value); this.data.i64(el.to.value); }
+      else if (el.kind === "ip") { this.data.u32(el.value.family); this.data.raw(ip16(el.value)); this.data.raw(ip16(el.value)); }
+      else if (el.kind === "cidr") { this.data.u32(el.address.family); this.data.raw(firstOf(el.address, el.prefix)); this.data.raw(lastOf(el.address, el.prefix)); }
+      else if (el.kind === "range" && el.from.kind === "ip" && el.to.kind === "ip") { this.data.u32(el.from.value.family); this.data.raw(ip16(el.from.value)); this.data.raw(ip16(el.to.value)); }
+    }
+    return at;
+  }
+}
+
+/** The field a conjunct tests first: missing it, the conjunct (and so an AND chain) is false. */
+function requiredField(e: CheckedExpr): string | null {
+  let node: CheckedExpr = e;
+  if (node.kind === "field") return node.type.kind === "bool" ? node.name : null;
+  if (node.kind === "compare") node = node.left;
+  else if (node.kind === "call" && node.name !== "concat") node = node.args[0];
+  else return null;
+  for (;;) {
+    if (node.kind === "field") return node.name;
+    if (node.kind === "index") node = node.target;
+    else if (node.kind === "call" && node.name !== "concat" && node.args.length > 0) node = node.args[0];
+    else return null;
+  }
+}
+
+/** Fields every match of `e` needs, as a mask of engine field ids. */
+export function requiredMask(e: CheckedExpr): bigint {
+  const conjuncts = e.kind === "logical" && e.op === "and" ? e.operands : [e];
+  let mask = 0n;
+  for (const c of conjuncts) {
+    const name = requiredField(c);
+    const id = name === null ? undefined : ENGINE_FIELDS[name];
+    if (id !== undefined) mask |= 1n << BigInt(id);
+  }
+  return mask;
+}
+
+/**
+ * Compiles rules into one RULES section. `kind` says which: heuristics need `detectionId` and
+ * `score`, custom rules an `action`. Throws RuleError (parse/check, with span) or RuleCompileError.
+ */
+export function compileRuleSection(rules: readonly RuleToCompile[], kind: number, bots: readonly BotStrings[], lists: NamedLists = {}): Uint8Array {
+  const data = new DataWriter();
+  const code: number[] = [];
+  const entries: number[][] = [];
+  for (const rule of rules) {
+    let checked: CheckedRule;
+    try {
+      checked = parseRule(rule.expression);
+    } catch (e) {
+      if (e instanceof Error) e.message = `rule "${rule.id}": ${e.message}`;
+      throw e;
+    }
+    if (checked.expr.type.kind !== "bool") throw new RuleCompileError(rule.id, "the expression must be a Boolean test");
+    const emitter = new Emitter(data, rule.id, lists);
+    emitter.expr(checked.expr);
+    const start = code.length;
+    for (const w of emitter.code) code.push(w);
+    // Jump targets were emitted relative to the rule; make them absolute.
+    relocate(code, start);
+    code.push(F.OP_RETURN);
+    const action = kind === F.RULE_KIND_CUSTOM ? ACTIONS[rule.action ?? ""] : 0;
+    if (action === undefined) throw new RuleCompileError(rule.id, `unknown action "${rule.action}"; one of ${Object.keys(ACTIONS).join(", ")}`);
+    const score = kind === F.RULE_KIND_HEURISTIC ? rule.score ?? 0 : 0;
+    if (kind === F.RULE_KIND_HEURISTIC && !(Number.isInteger(score) && score >= 1 && score <= 99)) throw new RuleCompileError(rule.id, "a heuristic needs a score from 1 to 99");
+    const mask = requiredMask(checked.expr);
+    entries.push([start, code.length - start, kind, action, rule.detectionId ?? 0, score, Number(mask & 0xffffffffn), Number(mask >> 32n)]);
+  }
+  const botWords: number[] = [];
+  for (const b of bots) {
+    for (const s of [b.name, b.operator ?? "", b.category, b.cloudflareCategory]) {
+      const bytes = new TextEncoder().encode(s);
+      botWords.push(bytes.length ? data.string(bytes) : 0, bytes.length);
+    }
+  }
+  const dataBytes = data.finish();
+  const out = new SectionWriter().u32(rules.length, code.length, dataBytes.length, bots.length);
+  for (const e of entries) out.u32(...e);
+  out.u32s(botWords).u32s(code).bytes(dataBytes);
+  return out.finish();
+}
+
+/** Adds `start` to the jump targets of the code from `start` on (they were emitted from 0). */
+function relocate(code: number[], start: number): void {
+  for (let pc = start; pc < code.length;) {
+    const op = code[pc];
+    if (op === F.OP_TEST_AND || op === F.OP_TEST_OR || op === F.OP_ITER_BEGIN || op === F.OP_ITER_NEXT) code[pc + 1] += start;
+    pc += 1 + F.OP_ARITY[op];
+  }
+}
