@@ -1,5 +1,5 @@
 // The rules language's documentation stays in step with the code: the fields, functions and
-// limits tables in bindings/rules/README.md are exactly what scheme.ts, functions.ts and
+// limits tables in README.md (the rules language section) are exactly what scheme.ts, functions.ts and
 // settings.ts define, and every example in the README's rule blocks is a valid rule.
 // Run with --print to print the generated tables.
 import { test } from "uvu";
@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
 import { FIELDS, FUNCTIONS, DEFAULT_LIMITS, UNSUPPORTED_FUNCTIONS, typeName, checkRule } from "../../dist/rules/index.js";
 
-const README = new URL("../../bindings/rules/README.md", import.meta.url);
+const README = new URL("../../README.md", import.meta.url);
 const text = existsSync(README) ? readFileSync(README, "utf8") : "";
 
 const cell = (s) => s.replace(/\|/g, "\\|");
