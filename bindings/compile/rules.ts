@@ -94,23 +94,13 @@ function ip16(ip: IpAddress): Uint8Array {
   return out;
 }
 
-/** Last address of the network `ip/prefix`. */
-function lastOf(ip: IpAddress, prefix: number): Uint8Array {
+/** First (`last` false) or last address of the network `ip/prefix`, as 16 bytes. */
+function networkBound(ip: IpAddress, prefix: number, last: boolean): Uint8Array {
   const out = ip16(ip);
   const width = ip.family === 4 ? 32 : 128;
   for (let bitIndex = prefix; bitIndex < width; bitIndex++) {
     const bit = (ip.family === 4 ? 96 : 0) + bitIndex;
-    out[bit >> 3] |= 0x80 >> (bit & 7);
-  }
-  return out;
-}
-
-function firstOf(ip: IpAddress, prefix: number): Uint8Array {
-  const out = ip16(ip);
-  const width = ip.family === 4 ? 32 : 128;
-  for (let bitIndex = prefix; bitIndex < width; bitIndex++) {
-    const bit = (ip.family === 4 ? 96 : 0) + bitIndex;
-    out[bit >> 3] &= ~(0x80 >> (bit & 7));
+    if (last) out[bit >> 3] |= 0x80 >> (bit & 7); else out[bit >> 3] &= ~(0x80 >> (bit & 7));
   }
   return out;
 }
@@ -267,7 +257,7 @@ class Emitter {
       else if (el.kind === "int") { this.data.i64(el.value); this.data.i64(el.value); }
       else if (el.kind === "range" && el.from.kind === "int" && el.to.kind === "int") { this.data.i64(el.from.value); this.data.i64(el.to.value); }
       else if (el.kind === "ip") { this.data.u32(el.value.family); this.data.raw(ip16(el.value)); this.data.raw(ip16(el.value)); }
-      else if (el.kind === "cidr") { this.data.u32(el.address.family); this.data.raw(firstOf(el.address, el.prefix)); this.data.raw(lastOf(el.address, el.prefix)); }
+      else if (el.kind === "cidr") { this.data.u32(el.address.family); this.data.raw(networkBound(el.address, el.prefix, false)); this.data.raw(networkBound(el.address, el.prefix, true)); }
       else if (el.kind === "range" && el.from.kind === "ip" && el.to.kind === "ip") { this.data.u32(el.from.value.family); this.data.raw(ip16(el.from.value)); this.data.raw(ip16(el.to.value)); }
     }
     return at;
