@@ -278,15 +278,19 @@ export class Engine {
     return this.current.bots;
   }
 
+  /** The error to throw for `e`; a trap is a bug in the engine: that instance stops serving. */
+  private fault(e: unknown): Error {
+    if (e instanceof BotsiftError) return e;
+    this.faulted = new EngineFault(e);
+    return this.faulted;
+  }
+
   private guard<T>(run: () => T): T {
     if (this.faulted) throw this.faulted;
     try {
       return run();
     } catch (e) {
-      if (e instanceof BotsiftError) throw e;
-      // A trap is a bug in the engine: stop using this instance, report it, keep the process alive.
-      this.faulted = new EngineFault(e);
-      throw this.faulted;
+      throw this.fault(e);
     }
   }
 
@@ -295,13 +299,16 @@ export class Engine {
    * user-agent string (the fast path: the user agent alone decides).
    */
   classify(req: Classifiable): Verdict {
-    return this.guard(() => {
+    if (this.faulted) throw this.faulted;
+    try {
       if (typeof req === "string") {
         this.current.classifyUserAgentPacked(req);
         return this.current.verdictAt(0);
       }
       return this.current.classifyRequests([normalizeRequest(req)])[0];
-    });
+    } catch (e) {
+      throw this.fault(e);
+    }
   }
 
   /** Classifies many requests with one crossing into the engine per chunk of 256. */
@@ -311,7 +318,13 @@ export class Engine {
 
   /** True when the user agent is automated (any class but human). The fastest call. */
   isBot(userAgent: string): boolean {
-    return this.guard(() => (this.current.classifyUserAgentPacked(userAgent) & 0xff00) !== F.CLASS_HUMAN << 8);
+    // The hot path: no closure, one crossing into the engine, no verdict object.
+    if (this.faulted) throw this.faulted;
+    try {
+      return (this.current.classifyUserAgentPacked(userAgent) & 0xff00) !== F.CLASS_HUMAN << 8;
+    } catch (e) {
+      throw this.fault(e);
+    }
   }
 
   /**
