@@ -8,12 +8,8 @@ import { offsetsWithin } from "./naive.js";
 import { naiveMatches } from "./naive.js";
 import { parseCidr } from "./ipranges.js";
 
-export const CATEGORIES = [
-  "ai_crawler", "ai_search", "ai_assistant", "ai_agent", "ai_coding_agent", "ai_undocumented",
-  "search_engine", "seo", "monitoring", "advertising", "social_preview", "feed_fetcher",
-  "aggregator", "archiver", "academic", "security", "accessibility", "webhook",
-  "http_library", "headless_browser", "other",
-] as const;
+import { CATEGORIES } from "../categories.js";
+export { CATEGORIES };
 
 /** Each category's Cloudflare verified-bot category (cf.verified_bot_category), as in packs/categories.json. */
 export const CLOUDFLARE_CATEGORY: Readonly<Record<(typeof CATEGORIES)[number], string>> = {

@@ -1,0 +1,2 @@
+// botsift/rules: the rules language on its own — parse, check, format and the reference evaluator.
+export * from "./rules/index.js";
