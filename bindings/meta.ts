@@ -31,7 +31,7 @@ export interface PackInfo {
 export interface ReadMeta {
   info: PackInfo;
   bots: BotInfo[];
-  signatures: PackMeta["signatures"];
+
 }
 
 /** Parses the META section; structural validation of everything else is the engine's job. */
@@ -50,16 +50,15 @@ export function readPackMeta(pack: Uint8Array): ReadMeta {
     } catch (e) {
       throw new PackLoadError(F.STATUS_BAD_SECTION, "metadata section is not valid JSON");
     }
-    if (!meta || !Array.isArray(meta.bots) || !Array.isArray(meta.signatures)) throw new PackLoadError(F.STATUS_BAD_SECTION, "metadata section lacks bots or signatures");
+    if (!meta || !Array.isArray(meta.bots) || typeof meta.signatureCount !== "number") throw new PackLoadError(F.STATUS_BAD_SECTION, "metadata section lacks bots or the signature count");
     const bots = meta.bots.map((b) => Object.freeze({ ...b }));
     return {
       info: Object.freeze({
         name: String(meta.name), version: String(meta.version), bytes: pack.length,
-        checksum: view.getUint32(F.HEADER_CHECKSUM, true), bots: bots.length, signatures: meta.signatures.length,
+        checksum: view.getUint32(F.HEADER_CHECKSUM, true), bots: bots.length, signatures: meta.signatureCount,
         sources: Object.freeze(meta.sources ?? []),
       }),
       bots,
-      signatures: meta.signatures,
     };
   }
   throw new PackLoadError(F.STATUS_BAD_SECTION, "no metadata section");

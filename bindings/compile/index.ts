@@ -44,8 +44,8 @@ export interface PackMeta {
   heuristics: { id: string; detectionId: number; description: string; score: number }[];
   /** The address range lists, in list-id order. */
   ipRanges: { id: string; source: string | null; updated: string | null; authoritative: boolean; prefixes: number }[];
-  /** Indexed by signature number: detection id, bot index and the literal. */
-  signatures: { id: number; bot: number; literal: string }[];
+  /** How many signatures the pack has (their literals stay in the sources: the pack carries only tables). */
+  signatureCount: number;
 }
 
 const utf8 = new TextEncoder();
@@ -96,7 +96,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     version: named.map((n) => n.source.version).join("+"),
     sources: named.map((n) => ({ name: n.source.name, version: n.source.version })),
     bots: [],
-    signatures: [],
+    signatureCount: 0,
     ipRanges: [],
     heuristics: [],
   };
@@ -131,12 +131,11 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
         verifiable: links[botIndex].lists.length > 0,
       });
       for (const sig of bot.signatures) {
-        const sigIndex = meta.signatures.length;
+        const sigIndex = meta.signatureCount++;
         const id = detectionId(bot.name, sig);
         const clash = ids.get(id);
         if (clash !== undefined) throw new PackSourceError([{ source: source.name, bot: bot.name, field: "signatures", message: `detection id ${id} collides with ${clash}; change the signature slightly` }]);
         ids.set(id, `${bot.name}: ${sig.literal}`);
-        meta.signatures.push({ id, bot: botIndex, literal: sig.literal });
         const lit = utf8.encode(sig.literal);
         const cs = sig.caseSensitive === true;
         const flags = (sig.anchorStart ? F.CHECK_ANCHOR_START : 0) | (sig.anchorEnd ? F.CHECK_ANCHOR_END : 0)
