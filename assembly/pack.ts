@@ -22,7 +22,9 @@ export class Tables {
   stateCount: u32 = 0;
   classCount: u32 = 0;
   classOf: usize = 0;
+  /** Failure and output links, derived at load (see linkAutomaton). */
   fail: usize = 0;
+  outLink: usize = 0;
   edgeStart: usize = 0;
   edges: usize = 0;
   outStart: usize = 0;
@@ -208,20 +210,21 @@ function readAutomaton(base: usize): i32 {
   const outputCount = load<u32>(p + 12);
   if (states == 0 || states > <u32>MAX_STATES) return STATUS_BAD_AUTOMATON;
   if (classes == 0 || classes > <u32>MAX_CLASSES) return STATUS_BAD_AUTOMATON;
-  const words: u64 = <u64>states + <u64>states + 1 + <u64>edgeCount + <u64>states + 1 + <u64>outputCount;
+  const words: u64 = <u64>states + 1 + <u64>edgeCount + <u64>states + 1 + <u64>outputCount;
   if (<u64>AUTOMATON_FIXED + words * 4 != <u64>length) return STATUS_BAD_AUTOMATON;
   const classOf = p + 16;
   for (let b = 0; b < 256; b++) if (<u32>load<u8>(classOf + b) >= classes) return STATUS_BAD_AUTOMATON;
-  const fail = classOf + 256;
-  const edgeStart = fail + (<usize>states << 2);
+  const edgeStart = classOf + 256;
   const edges = edgeStart + ((<usize>states + 1) << 2);
   const outStart = edges + (<usize>edgeCount << 2);
   const outputs = outStart + ((<usize>states + 1) << 2);
-  if (load<u32>(fail) != 0 || load<u32>(edgeStart) != 0 || load<u32>(outStart) != 0) return STATUS_BAD_AUTOMATON;
+  if (load<u32>(edgeStart) != 0 || load<u32>(outStart) != 0) return STATUS_BAD_AUTOMATON;
   if (load<u32>(edgeStart + (<usize>states << 2)) != edgeCount) return STATUS_BAD_AUTOMATON;
   if (load<u32>(outStart + (<usize>states << 2)) != outputCount) return STATUS_BAD_AUTOMATON;
+  // A trie: every state but the root has exactly one parent, numbered before it.
+  const parents = heap.alloc(<usize>states);
+  memory.fill(parents, 0, <usize>states);
   for (let s: u32 = 0; s < states; s++) {
-    if (s > 0 && load<u32>(fail + (<usize>s << 2)) >= s) return STATUS_BAD_AUTOMATON;
     const e0 = load<u32>(edgeStart + (<usize>s << 2));
     const e1 = load<u32>(edgeStart + (<usize>(s + 1) << 2));
     if (e1 < e0 || e1 > edgeCount) return STATUS_BAD_AUTOMATON;
@@ -231,25 +234,79 @@ function readAutomaton(base: usize): i32 {
       const cls = <i32>(edge & 0xff);
       const target = edge >> 8;
       if (cls <= lastClass || <u32>cls >= classes) return STATUS_BAD_AUTOMATON;
-      if (target <= s || target >= states) return STATUS_BAD_AUTOMATON;
+      if (target <= s || target >= states || load<u8>(parents + target) != 0) return STATUS_BAD_AUTOMATON;
+      store<u8>(parents + target, 1);
       lastClass = cls;
     }
     const o0 = load<u32>(outStart + (<usize>s << 2));
     const o1 = load<u32>(outStart + (<usize>(s + 1) << 2));
     if (o1 < o0 || o1 > outputCount) return STATUS_BAD_AUTOMATON;
   }
+  for (let s: u32 = 1; s < states; s++) if (load<u8>(parents + s) == 0) return STATUS_BAD_AUTOMATON;
   for (let o: u32 = 0; o < outputCount; o++) {
     if (load<u32>(outputs + (<usize>o << 2)) >= tables.patternCount) return STATUS_BAD_AUTOMATON;
   }
   tables.stateCount = states;
   tables.classCount = classes;
   tables.classOf = classOf;
-  tables.fail = fail;
   tables.edgeStart = edgeStart;
   tables.edges = edges;
   tables.outStart = outStart;
   tables.outputs = outputs;
-  return STATUS_OK;
+  return linkAutomaton() ? STATUS_OK : STATUS_BAD_AUTOMATON;
+}
+
+/** The child of `s` on class `cls`, or -1 (edges are sorted by class). */
+export function childOf(s: u32, cls: u32): i32 {
+  let lo = load<u32>(tables.edgeStart + (<usize>s << 2));
+  let hi = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const edge = load<u32>(tables.edges + (<usize>mid << 2));
+    const c = edge & 0xff;
+    if (c == cls) return <i32>(edge >> 8);
+    if (c < cls) lo = mid + 1; else hi = mid;
+  }
+  return -1;
+}
+
+@inline function ownOutputs(s: u32): bool {
+  return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2));
+}
+
+/**
+ * Computes the failure links (the longest proper suffix of a state's path that is a state) and
+ * the output links (the nearest state on the failure chain with outputs of its own), in state
+ * order. The pack stores neither: they follow from the trie, and deriving them here keeps packs
+ * small. A numbering in which a failure link does not point backwards is refused.
+ */
+function linkAutomaton(): bool {
+  const states = tables.stateCount;
+  tables.fail = heap.alloc(<usize>states << 2);
+  tables.outLink = heap.alloc(<usize>states << 2);
+  store<u32>(tables.fail, 0);
+  store<u32>(tables.outLink, 0);
+  for (let s: u32 = 0; s < states; s++) {
+    const e1 = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
+    for (let e = load<u32>(tables.edgeStart + (<usize>s << 2)); e < e1; e++) {
+      const edge = load<u32>(tables.edges + (<usize>e << 2));
+      const t = edge >> 8, cls = edge & 0xff;
+      let f: u32 = 0;
+      if (s != 0) {
+        let g = load<u32>(tables.fail + (<usize>s << 2));
+        while (true) {
+          const next = childOf(g, cls);
+          if (next >= 0) { f = <u32>next; break; }
+          if (g == 0) break;
+          g = load<u32>(tables.fail + (<usize>g << 2));
+        }
+      }
+      if (f >= t) return false;
+      store<u32>(tables.fail + (<usize>t << 2), f);
+      store<u32>(tables.outLink + (<usize>t << 2), ownOutputs(f) ? f : load<u32>(tables.outLink + (<usize>f << 2)));
+    }
+  }
+  return true;
 }
 
 /** Checks a set offset: inside the set words, with its ids inside too. */

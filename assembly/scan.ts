@@ -3,7 +3,7 @@
 // prefilter) or the compact form itself (goto edges plus failure links). Both report the same
 // pattern ends; `matches.ts` turns them into signature hits.
 
-import { tables } from "./pack";
+import { tables, childOf } from "./pack";
 import { onPatternEnd } from "./matches";
 import { bitmap, stride, trigramHash, secondBytes, bigrams } from "./prefilter";
 
@@ -63,14 +63,22 @@ export function isDense(): bool {
   return denseReady;
 }
 
+/** A pattern ends at `s`: its own, or one on its output-link chain. */
 @inline function hasOutputs(s: u32): bool {
-  return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2));
+  return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2))
+    || load<u32>(tables.outLink + (<usize>s << 2)) != 0;
 }
 
-function reportOutputs(s: u32, hay: usize, len: u32, end: u32): void {
-  const o1 = load<u32>(tables.outStart + (<usize>(s + 1) << 2));
-  for (let o = load<u32>(tables.outStart + (<usize>s << 2)); o < o1; o++) {
-    onPatternEnd(load<u32>(tables.outputs + (<usize>o << 2)), hay, len, end);
+/** Reports the patterns ending at `s`: its own, then along the output links. */
+function reportOutputs(state: u32, hay: usize, len: u32, end: u32): void {
+  let s = state;
+  while (true) {
+    const o1 = load<u32>(tables.outStart + (<usize>(s + 1) << 2));
+    for (let o = load<u32>(tables.outStart + (<usize>s << 2)); o < o1; o++) {
+      onPatternEnd(load<u32>(tables.outputs + (<usize>o << 2)), hay, len, end);
+    }
+    s = load<u32>(tables.outLink + (<usize>s << 2));
+    if (s == 0) return;
   }
 }
 
@@ -124,20 +132,6 @@ function scanDenseFiltered(hay: usize, len: u32): void {
   }
 }
 
-/** The goto function of the compact form: the target of `s` on `cls`, or -1. Edges are sorted by class. */
-@inline function gotoEdge(s: u32, cls: u32): i32 {
-  let lo = load<u32>(tables.edgeStart + (<usize>s << 2));
-  let hi = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const edge = load<u32>(tables.edges + (<usize>mid << 2));
-    const c = edge & 0xff;
-    if (c == cls) return <i32>(edge >> 8);
-    if (c < cls) lo = mid + 1; else hi = mid;
-  }
-  return -1;
-}
-
 /** Scans `len` bytes at `hay` with the compact form, following failure links. */
 export function scanCompact(hay: usize, len: u32): void {
   const classOf = tables.classOf;
@@ -145,7 +139,7 @@ export function scanCompact(hay: usize, len: u32): void {
   for (let i: u32 = 0; i < len; i++) {
     const cls = <u32>load<u8>(classOf + <usize>load<u8>(hay + i));
     while (true) {
-      const next = gotoEdge(s, cls);
+      const next = childOf(s, cls);
       if (next >= 0) { s = <u32>next; break; }
       if (s == 0) break;
       s = load<u32>(tables.fail + (<usize>s << 2));

@@ -5,7 +5,7 @@
 /** "BSFT" read as a little-endian u32. */
 export const PACK_MAGIC = 0x54465342;
 /** Bumped on any incompatible change of the layout below. */
-export const PACK_FORMAT_VERSION = 1;
+export const PACK_FORMAT_VERSION = 2;
 
 // Header: magic u32, version u16, flags u16 (reserved, 0), total length u32, checksum u32,
 // section count u32, then section entries. The checksum (FNV-1a) covers every byte from the
@@ -33,12 +33,15 @@ export const SECTION_BOT_VERIFY = 9;
 /** Heuristics and custom rules: two sections of the same RULES layout, so custom rules can be swapped alone. */
 export const SECTION_HEURISTICS = 10;
 export const SECTION_CUSTOM_RULES = 11;
-export const SECTION_LIMIT = 12; // section ids are 1 … SECTION_LIMIT - 1
+/** Rate limits (assembly/ratelimit.ts): spliced in by createEngine like custom rules. An engine older than a section id refuses packs that carry it. */
+export const SECTION_RATE_LIMITS = 12;
+export const SECTION_LIMIT = 13; // section ids are 1 … SECTION_LIMIT - 1
 
-// AUTOMATON: stateCount u32, classCount u32, edgeCount u32, outputCount u32, then
-// classOf[256] u8, fail[stateCount] u32, edgeStart[stateCount + 1] u32,
-// edges[edgeCount] u32 (target << 8 | class), outStart[stateCount + 1] u32, outputs[outputCount] u32 (pattern ids).
-// States are numbered in breadth-first order: fail[s] < s and every edge target > s.
+// AUTOMATON: the trie of the patterns. stateCount u32, classCount u32, edgeCount u32, outputCount u32,
+// then classOf[256] u8, edgeStart[stateCount + 1] u32, edges[edgeCount] u32 (target << 8 | class,
+// sorted by class), outStart[stateCount + 1] u32, outputs[outputCount] u32 (ids of the patterns
+// that end exactly at each state). States are numbered breadth-first: every edge target > its
+// source, every state but the root has one parent. The engine derives the failure links.
 export const AUTOMATON_FIXED = 16 + 256;
 export const MAX_STATES = 1 << 22;
 export const MAX_CLASSES = 256;
@@ -107,7 +110,7 @@ export const RECORD_FLAG_TLS = 8;
 export const RECORD_FLAG_TRUNCATED = 16;
 
 // Verdict records.
-export const VERDICT_SIZE = 160;
+export const VERDICT_SIZE = 176;
 export const VERDICT_SCORE = 0; // u8
 export const VERDICT_CLASS = 1; // u8
 export const VERDICT_FLAGS = 2; // u16
@@ -131,6 +134,12 @@ export const VERDICT_RULE = 132;
 export const VERDICT_LOGGED_COUNT = 136;
 export const VERDICT_LOGGED = 140;
 export const VERDICT_FLAG_RULE_FAULT = 64;
+/** Rate limits: the index of the rate limit that blocked (else the first that logged; -1 none), its count (i32, u32) and retry-after in ms (u32). */
+export const VERDICT_RATE_LIMIT = 160;
+export const VERDICT_RATE_LIMIT_COUNT = 164;
+export const VERDICT_RATE_LIMIT_RETRY = 168;
+/** A VERDICT_LOGGED entry with this bit set is a rate limit's index, not a custom rule's. */
+export const LOGGED_RATE_LIMIT = 0x8000;
 
 export const CLASS_HUMAN = 0;
 export const CLASS_LIKELY_BOT = 1;
@@ -154,6 +163,7 @@ export const STATUS_BAD_RECORD = 12;
 export const STATUS_OUT_OF_MEMORY = 13;
 export const STATUS_BAD_IP_RANGES = 14;
 export const STATUS_BAD_RULES = 15;
+export const STATUS_BAD_RATE_LIMITS = 16;
 
 /** Automaton forms the engine can run; chosen at load time by size unless forced. */
 export const AUTOMATON_AUTO = 0;
@@ -171,6 +181,7 @@ export const DENSE_MAX_ENTRIES = 4 * 1024 * 1024;
 export const RULE_SIZE = 32;
 export const RULE_KIND_HEURISTIC = 0;
 export const RULE_KIND_CUSTOM = 1;
+export const RULE_KIND_RATE_LIMIT = 2;
 // Actions of custom rules (RULE action word).
 export const ACTION_NONE = 0;
 export const ACTION_BLOCK = 1;
@@ -279,3 +290,43 @@ export const RF_HEADER_ORDER = 38;
 export const RF_UA_FAMILY = 39;
 export const RF_UA_MAJOR = 40;
 export const RF_LIMIT = 41;
+
+// ---- Rate limits (hook for assembly/ratelimit.ts and bindings/ratelimit/) ----
+// RATE_LIMITS: limitCount u32, characteristicCount u32, nameBytes u32, rulesBytes u32, then per
+// limit RATE_LIMIT_SIZE bytes (matchRule u32, countRule u32 (RATE_LIMIT_SAME: the expression),
+// period u32 s, requests u32, timeout u32 s (0 = throttle), action u32 (block | log),
+// characteristicStart u32, characteristicCount u32), then per characteristic (kind u32 (CH_*),
+// nameOffset u32, nameLength u32) into the names (nameBytes, padded to 4), then a RULES section
+// (rulesBytes) of kind RULE_KIND_RATE_LIMIT holding the expressions. Every field is checked at load.
+export const RATE_LIMIT_HEADER = 16;
+export const RATE_LIMIT_SIZE = 32;
+export const RATE_LIMIT_CHARACTERISTIC_SIZE = 12;
+export const RATE_LIMIT_SAME = 0xffffffff;
+export const MAX_RATE_LIMITS = 1024;
+export const MAX_CHARACTERISTICS = 8;
+export const MAX_PERIOD = 86400;
+export const MAX_MITIGATION_TIMEOUT = 86400;
+export const MAX_REQUESTS_PER_PERIOD = 1000000;
+export const CH_IP_SRC = 1;
+export const CH_ASNUM = 2;
+export const CH_COUNTRY = 3;
+export const CH_HOST = 4;
+export const CH_PATH = 5;
+export const CH_JA3 = 6;
+export const CH_JA4 = 7;
+export const CH_HEADER = 8;
+export const CH_COOKIE = 9;
+export const CH_QUERY_ARG = 10;
+export const CH_LIMIT = 11;
+// The in-engine counter table: a header (tick u32, used u32, evictions u32, buckets u32), then
+// buckets × RATE_LIMIT_WAYS entries of RATE_LIMIT_ENTRY_SIZE bytes: key u64 (0 = empty),
+// window u32 (s), current u32, previous u32, blockedFor u32 (ms after the window's start),
+// expires u32 (s), touched u32 (tick).
+export const RATE_LIMIT_TABLE_HEADER = 16;
+export const RATE_LIMIT_ENTRY_SIZE = 32;
+export const RATE_LIMIT_WAYS = 8;
+export const DEFAULT_RATE_LIMIT_ENTRIES = 65536;
+export const MAX_RATE_LIMIT_ENTRIES = 1 << 22;
+// With an external store the engine lists the matching rate limits of the last request: count
+// u32, then per match (limit index u32, counts u32 (0 | 1), key hash low u32, high u32).
+export const RATE_LIMIT_MATCH_SIZE = 16;

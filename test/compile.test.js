@@ -72,13 +72,21 @@ test("compilation is deterministic", async () => {
   assert.equal(a, b);
 });
 
-test("automaton: breadth-first numbering with fail[s] < s and targets > s", () => {
+test("automaton: a breadth-first trie, every edge forward, one parent per state", () => {
   const enc = new TextEncoder();
   const auto = buildAutomaton(["he", "she", "his", "hers", "ushers"].map((w) => enc.encode(w)));
-  for (let s = 1; s < auto.stateCount; s++) assert.ok(auto.fail[s] < s);
+  const parents = new Array(auto.stateCount).fill(0);
+  let lastTarget = 0;
   for (let s = 0; s < auto.stateCount; s++) {
-    for (let e = auto.edgeStart[s]; e < auto.edgeStart[s + 1]; e++) assert.ok(auto.edges[e] >>> 8 > s);
+    for (let e = auto.edgeStart[s]; e < auto.edgeStart[s + 1]; e++) {
+      const t = auto.edges[e] >>> 8;
+      assert.ok(t > s && t > lastTarget, "breadth-first: targets appear in increasing order");
+      lastTarget = t;
+      parents[t]++;
+    }
   }
+  assert.equal(parents.slice(1), new Array(auto.stateCount - 1).fill(1));
+  assert.is(auto.outputs.length, 5, "each pattern ends at exactly one state");
   assert.is(auto.classOf["H".charCodeAt(0)], auto.classOf["h".charCodeAt(0)]);
   assert.is(auto.classOf["z".charCodeAt(0)], 0);
 });

@@ -154,7 +154,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   const auto = buildAutomaton(patternBytes);
   const automaton = new SectionWriter()
     .u32(auto.stateCount, auto.classCount, auto.edges.length, auto.outputs.length)
-    .bytes(auto.classOf).u32s(auto.fail).u32s(auto.edgeStart).u32s(auto.edges).u32s(auto.outStart).u32s(auto.outputs);
+    .bytes(auto.classOf).u32s(auto.edgeStart).u32s(auto.edges).u32s(auto.outStart).u32s(auto.outputs);
   const patterns = new SectionWriter().u32(patternBytes.length);
   const checks = new SectionWriter();
   let checkCount = 0;
