@@ -11,8 +11,10 @@ import { request, setRecordFields } from "./fields";
 import { allocateValues } from "./values";
 import { parseIp, IP_NONE } from "./ip";
 import { fingerprint } from "./fingerprint";
+import { readRateLimits } from "./ratelimit"; // [rate limits]
+export { configureRateLimits, setRateLimitClock, rateLimitMatches, rateLimitTable, rateLimitTableBytes } from "./ratelimit"; // [rate limits]
 import {
-  STATUS_OK, STATUS_NO_PACK, STATUS_BAD_RECORD, STATUS_OUT_OF_MEMORY, FIELD_USER_AGENT, RECORD_HEADER_SIZE,
+  STATUS_OK, STATUS_NO_PACK, STATUS_BAD_RECORD, STATUS_BAD_RATE_LIMITS, STATUS_OUT_OF_MEMORY, FIELD_USER_AGENT, RECORD_HEADER_SIZE,
   FIELD_COUNT, FIELD_IP, FIELD_HEADERS, FIELD_METHOD, FIELD_HTTP_VERSION, RECORD_FLAGS, RECORD_FLAG_HEADERS_ORDERED,
   RECORD_FLAG_TRUNCATED, VERDICT_FINGERPRINT, FINGERPRINT_SIZE, VERDICT_FLAG_IP_INVALID, RECORD_ASN,
   VERDICT_SIZE, VERDICT_FLAG_TRUNCATED, AUTOMATON_AUTO, AUTOMATON_DENSE, AUTOMATON_COMPACT, DENSE_MAX_ENTRIES,
@@ -43,6 +45,7 @@ export function loadPack(form: i32): i32 {
   if (packBase == 0 || loaded) return STATUS_NO_PACK;
   const status = validatePack(packBase, packLength);
   if (status != STATUS_OK) return status;
+  if (!readRateLimits(packBase)) return STATUS_BAD_RATE_LIMITS; // [rate limits]
   if (!allocateMatchBuffers()) return STATUS_OUT_OF_MEMORY;
   allocateValues();
   const entries = <u64>tables.stateCount * <u64>tables.classCount;
@@ -131,7 +134,7 @@ export function classifyRecords(count: u32): i32 {
     setRecordFields(record);
     request.flags = recordFlags;
     request.asn = load<u32>(record + RECORD_ASN);
-    judge(out, flags, ipKind);
+    judge(out, flags, ipKind, true); // [rate limits]: full requests only
   }
   return STATUS_OK;
 }

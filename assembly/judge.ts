@@ -10,6 +10,7 @@ import { runRule } from "./vm";
 import { request, beginRequest, loadField } from "./fields";
 import { resetStack, resetArena } from "./values";
 import { IP_NONE } from "./ip";
+import { applyRateLimits, clearOutcome, rateLimitsReady } from "./ratelimit"; // [rate limits]
 import {
   FIELD_USER_AGENT, FIELD_METHOD, FIELD_URL, FIELD_HOST, FIELD_HTTP_VERSION, FIELD_COUNTRY, FIELD_JA3, FIELD_JA4,
   RECORD_FLAG_HEADERS_COMPLETE, RECORD_FLAG_HEADERS_ORDERED, RECORD_FLAG_ASN_KNOWN, RECORD_FLAG_TLS,
@@ -142,15 +143,20 @@ function applyCustomRules(out: usize, known: u64): void {
   store<u16>(out + VERDICT_FLAGS, <u16>flags);
 }
 
-/** Judges the request whose fields are in `request`; writes the verdict at `out`. */
-export function judge(out: usize, flags: u32, ipKind: i32): u32 {
+/**
+ * Judges the request whose fields are in `request`; writes the verdict at `out`. Rate limits run
+ * only for full requests (`rateLimits`), never for a bare user agent.
+ */
+export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = false): u32 {
   let len = request.fieldLen[FIELD_USER_AGENT];
   if (len > tables.maxFieldLength) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
   scanField(<usize>request.fieldPtr[FIELD_USER_AGENT], len);
   resolvePending();
   writeVerdict(out, flags, ipKind);
   clearHits();
-  if (heuristics.count + customRules.count > 0) {
+  clearOutcome(out); // [rate limits]
+  const limited = rateLimits && rateLimitsReady(); // [rate limits]
+  if (heuristics.count + customRules.count > 0 || limited) {
     request.ipKind = ipKind;
     beginRequest();
     resetArena();
@@ -160,6 +166,7 @@ export function judge(out: usize, flags: u32, ipKind: i32): u32 {
       syncVerdict(out);
     }
     if (customRules.count > 0) applyCustomRules(out, knownFields());
+    if (limited) applyRateLimits(out, knownFields()); // [rate limits]
   } else {
     store<u8>(out + VERDICT_ACTION, <u8>ACTION_NONE);
     store<i32>(out + VERDICT_RULE, -1);

@@ -7,6 +7,7 @@ import {
   RULE_SIZE, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
+  OP_ARRAY_LOGIC,
 } from "../bindings/format";
 
 /** One validated RULES section. */
@@ -29,7 +30,7 @@ let dataBytes: u32 = 0;
 function arity(op: u32): i32 {
   switch (op) {
     case OP_FIELD: case OP_BOOL: case OP_TEST_AND: case OP_TEST_OR: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
-    case OP_ITER_BEGIN: case OP_ITER_NEXT: return 1;
+    case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: return 1;
     case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: return 2;
     case OP_NOT: case OP_TO_BOOL: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: case OP_RETURN: return 0;
   }
@@ -103,6 +104,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         case OP_BOOL: if (a > 1) return false; break;
         case OP_IP: if ((a != 4 && a != 6) || !inData(b, 16)) return false; break;
         case OP_CMP: if (a > 5) return false; break;
+        case OP_ARRAY_LOGIC: if (a > 2) return false; break;
         case OP_WILDCARD: if (!validWildcard(a) || b > 1) return false; break;
         case OP_MATCHES: if (!validRegex(a)) return false; break;
         case OP_IN_SET: if (!validSet(a)) return false; break;

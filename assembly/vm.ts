@@ -5,6 +5,7 @@
 import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
+  OP_ARRAY_LOGIC,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -212,6 +213,7 @@ export function runRule(code: usize, start: u32, end: u32, data: usize): i32 {
         pc += 1;
         break;
       }
+      case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
       case OP_RETURN: {
         if (faulted) return -1;
         return isTrue(peek(0)) ? 1 : 0;
@@ -229,4 +231,17 @@ function notArray(v: usize): void {
   if (out == 0 && n > 0) { setMissing(v); return; }
   for (let i: u32 = 0; i < n; i++) setBool(out + <usize>i * SLOT, !isTrue(ptrOf(v) + <usize>i * SLOT));
   setArray(v, n, out);
+}
+
+/** `l op r` element by element over Array<Boolean>, into `l`; missing when either is not an array. */
+function arrayLogic(l: usize, r: usize, op: u32): void {
+  if (tagOf(l) != T_ARRAY || tagOf(r) != T_ARRAY) { setMissing(l); return; }
+  const n = auxOf(l) < auxOf(r) ? auxOf(l) : auxOf(r);
+  const out = arenaAlloc(n * SLOT);
+  if (out == 0 && n > 0) { setMissing(l); return; }
+  for (let i: u32 = 0; i < n; i++) {
+    const x = isTrue(ptrOf(l) + <usize>i * SLOT), y = isTrue(ptrOf(r) + <usize>i * SLOT);
+    setBool(out + <usize>i * SLOT, op == 0 ? x && y : op == 1 ? x || y : x != y);
+  }
+  setArray(l, n, out);
 }

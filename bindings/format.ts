@@ -214,9 +214,10 @@ export const OP_ITER_BEGIN = 19; // target (after OP_ITER_NEXT): pops an array; 
 export const OP_ITER_ELEM = 20; // pushes the current element
 export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the next result; loops or pushes the results
 export const OP_RETURN = 22;
-export const OP_LIMIT = 23;
+export const OP_ARRAY_LOGIC = 23; // 0 and, 1 or, 2 xor: element by element over two Array<Boolean> (missing if either is)
+export const OP_LIMIT = 24;
 /** Operand words of each opcode, indexed by opcode. */
-export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0];
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1];
 
 export const CMP_EQ = 0;
 export const CMP_NE = 1;

@@ -46,6 +46,9 @@ const RULES = [
   'botsift.ua.family eq "chrome"', 'botsift.ua.family eq "firefox" and botsift.ua.major ge 120', 'botsift.ua.major lt 132',
   'botsift.headers.complete and not any(http.request.headers.names[*] eq "accept-language")', 'botsift.headers.ordered',
   'starts_with(botsift.headers.order, "host,user-agent")', 'botsift.ua.family eq "other"',
+  'any(http.request.headers["x-forwarded-for"][*] contains "1" or http.request.headers["x-forwarded-for"][*] contains "2")',
+  'all(http.request.headers.names[*] ne "cookie" and http.request.headers.names[*] ne "referer")',
+  'any(http.request.headers.names[*] eq "accept" xor http.request.headers.names[*] eq "host")',
 ];
 
 test("every rule matches in the engine exactly when the reference evaluator says it does", async () => {

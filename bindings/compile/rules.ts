@@ -119,6 +119,12 @@ class Emitter {
   expr(e: CheckedExpr): void {
     switch (e.kind) {
       case "logical": {
+        if (e.type.kind === "array") {
+          // Over Array<Boolean> (inside any()/all()): element by element, every operand evaluated.
+          this.expr(e.operands[0]);
+          for (const o of e.operands.slice(1)) { this.expr(o); this.op(F.OP_ARRAY_LOGIC, e.op === "and" ? 0 : e.op === "or" ? 1 : 2); }
+          return;
+        }
         if (e.op === "xor") {
           this.expr(e.operands[0]);
           for (const o of e.operands.slice(1)) { this.expr(o); this.op(F.OP_XOR); }
