@@ -2,8 +2,9 @@
 // (the rules interpreter runs their expression and counting expression), the key of the counter
 // (a seeded 64-bit hash of the rule and its characteristics' values) and, with the default
 // in-engine store, the sliding-window decision over a fixed-size, 8-way set-associative table
-// allocated once at configuration. With an external store the engine only lists the matches and
-// their keys; the host asks the store (bindings/ratelimit/). Layouts are in bindings/format.ts.
+// allocated once at configuration (keys: assembly/ratelimit-keys.ts). With an external store the
+// engine only lists the matches and their keys; the host asks the store (bindings/ratelimit/).
+// Layouts are in bindings/format.ts.
 //
 // Sliding window (P = period in ms, windows aligned to multiples of P since the epoch, e = ms
 // into the current window): rate = previous × (P − e) / P + current, computed exactly as
@@ -17,19 +18,18 @@
 
 import { RuleSet, readRules } from "./rules";
 import { runRule } from "./vm";
-import { resetStack, SLOT, T_BYTES, T_INT, T_IP, tagOf, auxOf, ptrOf, intOf } from "./values";
-import { request, loadField } from "./fields";
+import { resetStack } from "./values";
+import { request } from "./fields";
+import { keyOf } from "./ratelimit-keys";
 import { tables } from "./pack";
 import {
   HEADER_SIZE, HEADER_SECTION_COUNT, SECTION_ENTRY_SIZE, SECTION_RATE_LIMITS, RULE_KIND_RATE_LIMIT, RULE_SIZE,
   RATE_LIMIT_HEADER, RATE_LIMIT_SIZE, RATE_LIMIT_CHARACTERISTIC_SIZE, RATE_LIMIT_SAME, MAX_RATE_LIMITS, MAX_CHARACTERISTICS,
-  MAX_PERIOD, MAX_MITIGATION_TIMEOUT, MAX_REQUESTS_PER_PERIOD, CH_IP_SRC, CH_ASNUM, CH_COUNTRY, CH_HOST, CH_PATH, CH_JA3, CH_JA4,
-  CH_HEADER, CH_COOKIE, CH_QUERY_ARG, CH_LIMIT, RATE_LIMIT_TABLE_HEADER, RATE_LIMIT_ENTRY_SIZE, RATE_LIMIT_WAYS,
-  MAX_RATE_LIMIT_ENTRIES, RATE_LIMIT_MATCH_SIZE, STATUS_OK, STATUS_BAD_RATE_LIMITS, STATUS_OUT_OF_MEMORY,
+  MAX_PERIOD, MAX_MITIGATION_TIMEOUT, MAX_REQUESTS_PER_PERIOD, CH_HEADER, CH_COOKIE, CH_QUERY_ARG, CH_LIMIT,
+  RATE_LIMIT_TABLE_HEADER, RATE_LIMIT_ENTRY_SIZE, RATE_LIMIT_WAYS, MAX_RATE_LIMIT_ENTRIES, RATE_LIMIT_MATCH_SIZE, STATUS_OK, STATUS_BAD_RATE_LIMITS, STATUS_OUT_OF_MEMORY,
   ACTION_NONE, ACTION_BLOCK, ACTION_ALLOW, ACTION_LOG, VERDICT_ACTION, VERDICT_RULE, VERDICT_LOGGED_COUNT, VERDICT_LOGGED,
   MAX_LOGGED, VERDICT_FLAGS, VERDICT_FLAG_RULE_FAULT, VERDICT_RATE_LIMIT, VERDICT_RATE_LIMIT_COUNT, VERDICT_RATE_LIMIT_RETRY,
-  LOGGED_RATE_LIMIT, FIELD_HEADERS, FIELD_URL, RECORD_FLAG_HEADERS_COMPLETE,
-  RF_IP_SRC, RF_ASNUM, RF_COUNTRY, RF_HOST, RF_URI_PATH, RF_JA3, RF_JA4,
+  LOGGED_RATE_LIMIT,
 } from "../bindings/format";
 
 export const rateLimitRules = new RuleSet();
@@ -44,7 +44,6 @@ let table: usize = 0;
 let tableBytes: u32 = 0;
 let bucketMask: u32 = 0;
 let matches: usize = 0;
-let scratch: usize = 0;
 let now: u64 = 0;
 
 /**
@@ -118,7 +117,6 @@ export function configureRateLimits(entries: u32, seedLow: u32, seedHigh: u32, e
   configured = true;
   seed = (<u64>seedHigh << 32) | <u64>seedLow;
   external = externalStore != 0;
-  scratch = heap.alloc(SLOT);
   if (limitCount == 0) return STATUS_OK;
   if (external) { matches = heap.alloc(4 + <usize>limitCount * RATE_LIMIT_MATCH_SIZE); store<u32>(matches, 0); return STATUS_OK; }
   if (entries < <u32>RATE_LIMIT_WAYS || entries > <u32>MAX_RATE_LIMIT_ENTRIES || (entries & (entries - 1)) != 0) return STATUS_BAD_RATE_LIMITS;
@@ -155,139 +153,6 @@ export function clearOutcome(out: usize): void {
 /** Whether rate limits can run: there are some and the host configured their store. */
 export function rateLimitsReady(): bool {
   return limitCount > 0 && configured && (external || table != 0);
-}
-
-// ---- keys: a seeded 64-bit hash over the characteristics' values ----
-
-const P1: u64 = 0x9e3779b185ebca87;
-const P2: u64 = 0xc2b2ae3d27d4eb4f;
-const P4: u64 = 0x85ebca77c2b2ae63;
-let h: u64 = 0;
-
-@inline function absorb(k: u64): void {
-  h = rotl<u64>(h ^ (rotl<u64>(k * P2, 31) * P1), 27) * P1 + P4;
-}
-
-function absorbBytes(p: usize, n: u32): void {
-  absorb(<u64>n);
-  let i: u32 = 0;
-  while (i + 8 <= n) { absorb(load<u64>(p + i)); i += 8; }
-  if (i < n) {
-    let tail: u64 = 0, shift: u64 = 0;
-    while (i < n) { tail |= <u64>load<u8>(p + i) << shift; shift += 8; i++; }
-    absorb(tail);
-  }
-}
-
-function finish(x: u64): u64 {
-  x ^= x >> 33; x *= 0xff51afd7ed558ccd; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53; x ^= x >> 33;
-  return x == 0 ? 1 : x;
-}
-
-/** A field's value; false when it is missing and `required` (the host supplies it, so the rule cannot apply). */
-function absorbField(f: u32, required: bool): bool {
-  loadField(scratch, f);
-  const t = tagOf(scratch);
-  if (t == T_BYTES) absorbBytes(ptrOf(scratch), auxOf(scratch));
-  else if (t == T_INT) absorb(<u64>intOf(scratch));
-  else if (t == T_IP) { absorb(<u64>auxOf(scratch)); absorbBytes(ptrOf(scratch), 16); }
-  else { if (required) return false; absorbBytes(0, 0); }
-  return true;
-}
-
-function same(a: usize, b: usize, n: u32): bool {
-  for (let i: u32 = 0; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
-}
-
-@inline function isSpace(c: u32): bool { return c == 0x20 || c == 0x09; }
-
-/** One cookie's value from `value` ("a=1; b=2"), absorbed with a found flag; true when found. */
-function absorbCookieIn(p: usize, n: u32, name: usize, nameLen: u32): bool {
-  let i: u32 = 0;
-  while (i < n) {
-    while (i < n && (isSpace(<u32>load<u8>(p + i)) || load<u8>(p + i) == 0x3b)) i++;
-    const ks = i;
-    while (i < n && load<u8>(p + i) != 0x3d && load<u8>(p + i) != 0x3b) i++;
-    let ke = i;
-    while (ke > ks && isSpace(<u32>load<u8>(p + ke - 1))) ke--;
-    if (i >= n || load<u8>(p + i) != 0x3d) continue;
-    i++;
-    while (i < n && isSpace(<u32>load<u8>(p + i))) i++;
-    const vs = i;
-    while (i < n && load<u8>(p + i) != 0x3b) i++;
-    let ve = i;
-    while (ve > vs && isSpace(<u32>load<u8>(p + ve - 1))) ve--;
-    if (ke - ks == nameLen && same(p + ks, name, nameLen)) { absorb(1); absorbBytes(p + vs, ve - vs); return true; }
-  }
-  return false;
-}
-
-/** Every value of header `name` (lower case), or the first value of cookie `name` (kind CH_COOKIE). */
-function absorbHeader(name: usize, nameLen: u32, cookie: bool): void {
-  const base = <usize>request.fieldPtr[FIELD_HEADERS], total = request.fieldLen[FIELD_HEADERS];
-  let at: u32 = 0, found: u64 = 0;
-  while (at + 4 <= total) {
-    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
-    if (<u64>at + 4 + <u64>n + <u64>v > <u64>total) break;
-    const value = base + at + 4 + n;
-    if (cookie) {
-      if (n == 6 && isCookie(base + at + 4) && absorbCookieIn(value, v, name, nameLen)) return;
-    } else if (n == nameLen && same(base + at + 4, name, n)) { absorbBytes(value, v); found++; }
-    at += 4 + n + v;
-  }
-  absorb(found);
-}
-
-function isCookie(p: usize): bool {
-  return load<u8>(p) == 0x63 && load<u8>(p + 1) == 0x6f && load<u8>(p + 2) == 0x6f && load<u8>(p + 3) == 0x6b && load<u8>(p + 4) == 0x69 && load<u8>(p + 5) == 0x65;
-}
-
-/** The raw value of the first query argument `name` (not URL-decoded). */
-function absorbArg(name: usize, nameLen: u32): void {
-  const p = <usize>request.fieldPtr[FIELD_URL], n = request.fieldLen[FIELD_URL];
-  let i: u32 = 0;
-  while (i < n && load<u8>(p + i) != 0x3f) i++;
-  i++;
-  while (i < n) {
-    const ks = i;
-    while (i < n && load<u8>(p + i) != 0x3d && load<u8>(p + i) != 0x26) i++;
-    const ke = i;
-    let vs = i, ve = i;
-    if (i < n && load<u8>(p + i) == 0x3d) { i++; vs = i; while (i < n && load<u8>(p + i) != 0x26) i++; ve = i; }
-    if (ke - ks == nameLen && same(p + ks, name, nameLen)) { absorb(1); absorbBytes(p + vs, ve - vs); return; }
-    i++;
-  }
-  absorb(0);
-}
-
-/** The counter key of limit `i` for this request, or 0 when a value the host supplies is missing. */
-function keyOf(i: u32, limit: usize): u64 {
-  h = seed;
-  if (!external) absorb(<u64>i);
-  const start = load<u32>(limit + 24), count = load<u32>(limit + 28);
-  for (let c = start; c < start + count; c++) {
-    const e = characteristics + <usize>c * RATE_LIMIT_CHARACTERISTIC_SIZE;
-    const kind = load<u32>(e);
-    const name = names + <usize>load<u32>(e + 4), nameLen = load<u32>(e + 8);
-    absorb(<u64>kind);
-    switch (kind) {
-      case CH_IP_SRC: if (!absorbField(RF_IP_SRC, true)) return 0; break;
-      case CH_ASNUM: if (!absorbField(RF_ASNUM, true)) return 0; break;
-      case CH_COUNTRY: if (!absorbField(RF_COUNTRY, true)) return 0; break;
-      case CH_JA3: if (!absorbField(RF_JA3, true)) return 0; break;
-      case CH_JA4: if (!absorbField(RF_JA4, true)) return 0; break;
-      case CH_HOST: absorbField(RF_HOST, false); break;
-      case CH_PATH: absorbField(RF_URI_PATH, false); break;
-      case CH_HEADER: case CH_COOKIE:
-        if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) return 0;
-        absorbHeader(name, nameLen, kind == CH_COOKIE);
-        break;
-      case CH_QUERY_ARG: absorbArg(name, nameLen); break;
-      default: return 0;
-    }
-  }
-  return finish(h);
 }
 
 // ---- the in-engine table ----
@@ -404,7 +269,7 @@ export function applyRateLimits(out: usize, known: u64): void {
       if (c < 0) flags |= VERDICT_FLAG_RULE_FAULT;
       counts = c == 1;
     }
-    const key = keyOf(i, limit);
+    const key = keyOf(i, limit, characteristics, names, seed, !external);
     if (key == 0) continue;
     if (external) {
       const m = matches + 4 + <usize>listed * RATE_LIMIT_MATCH_SIZE;

@@ -144,7 +144,12 @@ export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32
     }
   }
   let longest: u32 = 0;
-  for (let r: u32 = 0; r < count; r++) longest = max(longest, load<u32>(rules + <usize>r * RULE_SIZE + 4));
+  // Bounds first: a hostile length must be refused, not allocated.
+  for (let r: u32 = 0; r < count; r++) {
+    const e = rules + <usize>r * RULE_SIZE;
+    if (<u64>load<u32>(e) + <u64>load<u32>(e + 4) > <u64>words) return false;
+    longest = max(longest, load<u32>(e + 4));
+  }
   const starts = heap.alloc(<usize>longest + 1);
   for (let r: u32 = 0; r < count; r++) {
     const e = rules + <usize>r * RULE_SIZE;

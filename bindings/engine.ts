@@ -8,10 +8,13 @@ import { readPackMeta, statusText, type BotInfo, type PackInfo } from "./meta.js
 import { normalizeRequest, type Classifiable, type NormalizedRequest } from "./request.js";
 import { recordBound, writeRecord } from "./record.js";
 import type { NamedLists } from "./rules/index.js";
+// [rate limits] bindings/ratelimit/: options, verdict outcome, in-engine table or external store.
+import { RateLimitHost, readOutcome, applyStore, type RateLimitExports, type RateLimitSettings } from "./ratelimit/host.js";
+import { rateLimitSettings, type RateLimitOptions } from "./ratelimit/config.js";
+import { RateLimitAsyncError, type RateLimitOutcome, type RateLimitStats } from "./ratelimit/types.js";
 
 export type VerdictClass = "human" | "likely_bot" | "bot" | "verified_bot";
 const CLASSES: VerdictClass[] = ["human", "likely_bot", "bot", "verified_bot"];
-const ACTION_NAMES: (Verdict["action"])[] = [null, "block", "allow", "skip", null];
 
 /** The bot a request claims to be, and whether its address bears the claim out. */
 export interface ClaimedBot extends BotInfo {
@@ -33,12 +36,14 @@ export interface Verdict {
   fingerprint: string | null;
   /** A field was longer than the pack's bound and was scanned only up to it. */
   truncated: boolean;
-  /** The terminating action of the first custom rule that matched, or null. */
+  /** The terminating action of the first custom rule that matched (or "block" from a rate limit), or null. */
   action: "block" | "allow" | "skip" | null;
-  /** The id of that rule, or null. */
+  /** The id of that rule or rate limit, or null. */
   rule: string | null;
-  /** Ids of the matching custom rules whose action is "log". */
+  /** Ids of the matching custom rules whose action is "log", then of rate limits over their rate with action "log". */
   logged: string[];
+  /** The rate limit that blocked, else the first that logged; null when no rate limit was exceeded. */
+  rateLimit: RateLimitOutcome | null;
 }
 
 /** A custom rule: a rules-language expression and what to do when it matches. */
@@ -50,7 +55,7 @@ export interface CustomRule {
 
 export type AutomatonForm = "auto" | "dense" | "compact";
 
-export interface EngineOptions {
+export interface EngineOptions extends RateLimitOptions {
   /** A compiled pack (from compilePack or `botsift pack build`); the built-in pack when omitted. */
   pack?: Uint8Array;
   /** Force an automaton form; "auto" picks the dense DFA unless it would be too large. */
@@ -59,9 +64,10 @@ export interface EngineOptions {
   rules?: CustomRule[];
   /** Named lists for `$name` in rules: strings, integers, or IP addresses and CIDRs as text. */
   lists?: NamedLists;
+  // [rate limits] rateLimits, rateLimitStore, rateLimitEntries, rateLimitSeed, clock: see RateLimitOptions (bindings/ratelimit/config.ts).
 }
 
-interface EngineExports {
+interface EngineExports extends RateLimitExports {
   memory: WebAssembly.Memory;
   allocPack(len: number): number;
   loadPack(form: number): number;
@@ -100,6 +106,7 @@ class PackInstance {
   private dv!: DataView;
   private readonly claims: ClaimedBot[][];
   readonly prefilterStride: number;
+  lastNow = 0; // [rate limits]
 
   constructor(
     private readonly exports: EngineExports,
@@ -108,6 +115,7 @@ class PackInstance {
     readonly form: "dense" | "compact",
     maxFieldLength: number,
     private readonly ruleIds: readonly string[],
+    readonly limiter: RateLimitHost | null = null, // [rate limits]
   ) {
     this.prefilterStride = exports.prefilterStride();
     this.claims = claimVariants(bots);
@@ -165,14 +173,8 @@ class PackInstance {
     };
   }
 
-  private ruleOutcome(base: number): Pick<Verdict, "action" | "rule" | "logged"> {
-    if (this.ruleIds.length === 0) return { action: null, rule: null, logged: [] };
-    const u8 = this.u8, u32 = this.u32;
-    const rule = u32[(base + F.VERDICT_RULE) >>> 2] | 0;
-    const count = Math.min(u32[(base + F.VERDICT_LOGGED_COUNT) >>> 2], F.MAX_LOGGED);
-    const logged: string[] = [];
-    for (let i = 0; i < count; i++) logged.push(this.ruleIds[u8[base + F.VERDICT_LOGGED + 2 * i] | (u8[base + F.VERDICT_LOGGED + 2 * i + 1] << 8)]);
-    return { action: ACTION_NAMES[u8[base + F.VERDICT_ACTION]] ?? null, rule: rule >= 0 ? this.ruleIds[rule] : null, logged };
+  private ruleOutcome(base: number): Pick<Verdict, "action" | "rule" | "logged" | "rateLimit"> {
+    return readOutcome(this.u8, this.u32, base, this.ruleIds, this.limiter); // [rate limits] decodes custom rules too
   }
 
   private fingerprintAt(at: number): string | null {
@@ -186,6 +188,7 @@ class PackInstance {
   /** Classifies full requests: one crossing into the engine per chunk of BATCH_CHUNK. */
   classifyRequests(reqs: NormalizedRequest[]): Verdict[] {
     const out: Verdict[] = [];
+    if (this.limiter) this.lastNow = this.limiter.tick(); // [rate limits] the host's clock, once per call
     for (let from = 0; from < reqs.length; from += BATCH_CHUNK) {
       const chunk = reqs.slice(from, from + BATCH_CHUNK);
       let need = chunk.length * 4;
@@ -205,20 +208,27 @@ class PackInstance {
   }
 }
 
-/** The custom rules to add to every pack this engine serves. */
-interface RuleConfig { rules: readonly CustomRule[]; lists: NamedLists }
+/** The custom rules (and rate limits) to add to every pack this engine serves. */
+interface RuleConfig { rules: readonly CustomRule[]; lists: NamedLists; rateLimit: RateLimitSettings | null }
 
 /** `pack` with `config`'s rules compiled against its bots; the compiler is loaded only when there are rules. */
 async function withRules(pack: Uint8Array, config: RuleConfig): Promise<Uint8Array> {
-  if (config.rules.length === 0) return pack;
-  const { withRules: splice } = await import("./custom-rules.js");
-  return splice(pack, config.rules, config.lists);
+  let out = pack;
+  if (config.rules.length > 0) {
+    const { withRules: splice } = await import("./custom-rules.js");
+    out = splice(out, config.rules, config.lists);
+  }
+  if (config.rateLimit) { // [rate limits]
+    const { withRateLimits } = await import("./ratelimit/compile.js");
+    out = withRateLimits(out, config.rateLimit.limits, config.lists);
+  }
+  return out;
 }
 
 async function instantiate(module: WebAssembly.Module, original: Uint8Array, form: AutomatonForm, config: RuleConfig): Promise<PackInstance> {
   if (!(original instanceof Uint8Array)) throw new PackLoadError(F.STATUS_BAD_LENGTH, "a pack must be a Uint8Array");
   // A pack that fails its own checks is refused before rules are spliced into it.
-  if (config.rules.length > 0) await instantiate(module, original, form, { rules: [], lists: {} });
+  if (config.rules.length > 0 || config.rateLimit) await instantiate(module, original, form, { rules: [], lists: {}, rateLimit: null });
   const pack = await withRules(original, config);
   const instance = await WebAssembly.instantiate(module, {});
   const exports = instance.exports as unknown as EngineExports;
@@ -230,10 +240,11 @@ async function instantiate(module: WebAssembly.Module, original: Uint8Array, for
   } catch (e) {
     throw new PackLoadError(F.STATUS_OUT_OF_MEMORY, `engine trapped while loading: ${(e as Error).message}`);
   }
-  if (status !== F.STATUS_OK) throw new PackLoadError(status, statusText(status));
+  if (status !== F.STATUS_OK) throw new PackLoadError(status, status === F.STATUS_BAD_RATE_LIMITS ? "invalid rate-limit section" : statusText(status));
+  const limiter = config.rateLimit ? new RateLimitHost(exports, config.rateLimit) : null; // [rate limits]
   const meta = readPackMeta(pack);
   const maxField = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
-  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField), config.rules.map((r) => r.id));
+  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField), config.rules.map((r) => r.id), limiter);
 }
 
 function readMaxFieldLength(view: DataView): number {
@@ -305,6 +316,7 @@ export class Engine {
         this.current.classifyUserAgentPacked(req);
         return this.current.verdictAt(0);
       }
+      if (this.config.rateLimit?.store) throw new RateLimitAsyncError("classify"); // [rate limits]
       return this.current.classifyRequests([normalizeRequest(req)])[0];
     } catch (e) {
       throw this.fault(e);
@@ -313,7 +325,33 @@ export class Engine {
 
   /** Classifies many requests with one crossing into the engine per chunk of 256. */
   classifyBatch(reqs: readonly Classifiable[]): Verdict[] {
-    return this.guard(() => this.current.classifyRequests(reqs.map(normalizeRequest)));
+    return this.guard(() => {
+      if (this.config.rateLimit?.store) throw new RateLimitAsyncError("classifyBatch"); // [rate limits]
+      return this.current.classifyRequests(reqs.map(normalizeRequest));
+    });
+  }
+
+  /**
+   * [rate limits] Classifies one request and, when rate limits count in an external store
+   * (`rateLimitStore`), asks the store about every rate limit the request matches. Works on
+   * every engine; rejects with RateLimitStoreError when the store fails.
+   */
+  async classifyAsync(req: Classifiable): Promise<Verdict> {
+    const instance = this.current;
+    const limiter = instance.limiter;
+    if (!limiter?.external || typeof req === "string") return this.classify(req);
+    const verdict = this.guard(() => instance.classifyRequests([normalizeRequest(req)])[0]);
+    return applyStore(verdict, limiter.matches(), limiter, instance.lastNow);
+  }
+
+  /** [rate limits] True when rate limits count in an external store: then only classifyAsync classifies full requests. */
+  get usesRateLimitStore(): boolean {
+    return this.config.rateLimit?.store != null;
+  }
+
+  /** [rate limits] The in-engine counter table: capacity, entries used, evictions; null without one. */
+  rateLimitStats(): RateLimitStats | null {
+    return this.current.limiter?.stats() ?? null;
   }
 
   /** True when the user agent is automated (any class but human). The fastest call. */
@@ -333,6 +371,7 @@ export class Engine {
    */
   async swap(pack: Uint8Array): Promise<PackInfo> {
     const next = await instantiate(this.module, pack, this.form, this.config);
+    if (next.limiter && this.current.limiter) next.limiter.adopt(this.current.limiter); // [rate limits] counters survive swaps
     this.current = next;
     this.faulted = null;
     return next.info;
@@ -347,13 +386,14 @@ export function engineFactory(loadModule: () => Promise<WebAssembly.Module>, def
     const module = await modulePromise;
     const form = options.automaton ?? "auto";
     if (!(form in FORMS)) throw new BotsiftError("OPTIONS", `automaton must be "auto", "dense" or "compact", not "${String(form)}"`);
-    const config: RuleConfig = { rules: options.rules ?? [], lists: options.lists ?? {} };
+    const config: RuleConfig = { rules: options.rules ?? [], lists: options.lists ?? {}, rateLimit: null };
     const ids = new Set<string>();
     for (const r of config.rules) {
       if (!r || typeof r.id !== "string" || typeof r.expression !== "string") throw new BotsiftError("OPTIONS", "each rule needs an id and an expression");
       if (ids.has(r.id)) throw new BotsiftError("OPTIONS", `duplicate rule id "${r.id}"`);
       ids.add(r.id);
     }
+    config.rateLimit = rateLimitSettings(options, [...ids]); // [rate limits]
     const first = await instantiate(module, options.pack ?? defaultPack(), form, config);
     return new Engine(module, first, form, config);
   };

@@ -3,7 +3,7 @@
 // policy, reported once. Adapters translate its Outcome into their runtime's request/response.
 
 import { BotsiftError } from "../errors.js";
-import type { Engine, EngineOptions } from "../engine.js";
+import type { Engine, EngineOptions, Verdict } from "../engine.js";
 import type { RequestInfo } from "../request.js";
 import { robotsTxt } from "../robots/index.js";
 import { createPackUpdater, type PackUpdater } from "../update/updater.js";
@@ -43,6 +43,18 @@ export interface Outcome {
 export const TAG_PREFIX = "x-botsift-";
 const MAX_REPORTED = 256;
 const UNAVAILABLE: Reply = { status: 503, contentType: "text/plain; charset=utf-8", body: "Service Unavailable\n", headers: { "cache-control": "no-store" } };
+
+// [rate limits] Custom rules and rate limits (verdict.action) decide before the allow/deny policy:
+// a rule's block gets the configured response, a rate limit's block 429 with Retry-After, a
+// rule's allow passes the request whatever the policy says; skip and no action leave it to the policy.
+type Ruled = { action: "block" | "allow"; reason: "rule" | "rateLimit"; entry: string | null };
+function byRules(v: Verdict): Ruled | null {
+  if (v.action === "block") return v.rateLimit?.action === "block" && v.rule === v.rateLimit.id ? { action: "block", reason: "rateLimit", entry: v.rule } : { action: "block", reason: "rule", entry: v.rule };
+  return v.action === "allow" ? { action: "allow", reason: "rule", entry: v.rule } : null;
+}
+function tooManyRequests(v: Verdict): Reply {
+  return { status: 429, contentType: "text/plain; charset=utf-8", body: "Too Many Requests\n", headers: { "cache-control": "no-store", "retry-after": String(v.rateLimit?.retryAfter ?? 1) } };
+}
 
 function headerSafe(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
@@ -147,15 +159,16 @@ export class Guard {
     let reply: Reply | null = null;
     try {
       const engine = this.engine ?? (await this.ready());
-      const verdict = engine.classify(inbound.info);
+      const verdict = engine.usesRateLimitStore ? await engine.classifyAsync(inbound.info) : engine.classify(inbound.info); // [rate limits]
       if (isRobots) {
         decision = { action: "allow", reason: "robots.txt", entry: null, verdict };
         if (this.options.robotsTxt) reply = this.robotsReply(engine);
       } else {
-        const ruling = this.policy.decide(verdict);
+        const ruling = byRules(verdict) ?? this.policy.decide(verdict); // [rate limits]
         const action = ruling.action === "block" && this.options.mode === "log" ? "log" : ruling.action;
         decision = { action, reason: ruling.reason, entry: ruling.entry, verdict };
-        if (action === "block") {
+        if (action === "block" && ruling.reason === "rateLimit") reply = tooManyRequests(verdict); // [rate limits]
+        else if (action === "block") {
           const r = this.options.response;
           reply = { status: r.status, contentType: r.contentType, body: r.body, headers: { "cache-control": "no-store" } };
         }

@@ -8,14 +8,14 @@ import type { UpdaterOptions, UpdateResult } from "../update/updater.js";
 /** What happened to a request. `log` is a request the policy would block, let through because `mode` is "log". */
 export type Action = "block" | "log" | "allow" | "pass";
 
-/** Why: the switch, a list entry, the robots.txt exemption, an engine failure, or nothing matched. */
-export type Reason = "blockAI" | "deny" | "allow" | "robots.txt" | "failure" | "none";
+/** Why: the switch, a list entry, the robots.txt exemption, an engine failure, nothing matched, or (rate limits hook) a custom rule or a rate limit of the engine. */
+export type Reason = "blockAI" | "deny" | "allow" | "robots.txt" | "failure" | "none" | "rule" | "rateLimit";
 
 /** The outcome for one request: handed to `onVerdict`, put on the context (`req.botsift`, `c.get("botsift")`). */
 export interface Decision {
   action: Action;
   reason: Reason;
-  /** The allow or deny entry that decided, as written in the options. */
+  /** The allow or deny entry that decided, as written in the options (the rule or rate-limit id for reasons "rule" and "rateLimit"). */
   entry: string | null;
   /** The engine's verdict; null when the engine failed. */
   verdict: Verdict | null;
