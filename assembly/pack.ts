@@ -210,17 +210,27 @@ function readAutomaton(base: usize): i32 {
   const outputCount = load<u32>(p + 12);
   if (states == 0 || states > <u32>MAX_STATES) return STATUS_BAD_AUTOMATON;
   if (classes == 0 || classes > <u32>MAX_CLASSES) return STATUS_BAD_AUTOMATON;
-  const words: u64 = <u64>states + 1 + <u64>edgeCount + <u64>states + 1 + <u64>outputCount;
-  if (<u64>AUTOMATON_FIXED + words * 4 != <u64>length) return STATUS_BAD_AUTOMATON;
+  const countBytes: u64 = (<u64>states + 3) & ~3;
+  if (<u64>AUTOMATON_FIXED + countBytes * 2 + (<u64>edgeCount + <u64>outputCount) * 4 != <u64>length) return STATUS_BAD_AUTOMATON;
   const classOf = p + 16;
   for (let b = 0; b < 256; b++) if (<u32>load<u8>(classOf + b) >= classes) return STATUS_BAD_AUTOMATON;
-  const edgeStart = classOf + 256;
-  const edges = edgeStart + ((<usize>states + 1) << 2);
-  const outStart = edges + (<usize>edgeCount << 2);
-  const outputs = outStart + ((<usize>states + 1) << 2);
-  if (load<u32>(edgeStart) != 0 || load<u32>(outStart) != 0) return STATUS_BAD_AUTOMATON;
-  if (load<u32>(edgeStart + (<usize>states << 2)) != edgeCount) return STATUS_BAD_AUTOMATON;
-  if (load<u32>(outStart + (<usize>states << 2)) != outputCount) return STATUS_BAD_AUTOMATON;
+  // Per-state child and output counts (u8) become start offsets here: the pack stays small.
+  const childCounts = classOf + 256;
+  const outCounts = childCounts + <usize>countBytes;
+  const edges = outCounts + <usize>countBytes;
+  const outputs = edges + (<usize>edgeCount << 2);
+  const edgeStart = heap.alloc((<usize>states + 1) << 2);
+  const outStart = heap.alloc((<usize>states + 1) << 2);
+  let e: u64 = 0, o: u64 = 0;
+  for (let s: u32 = 0; s < states; s++) {
+    store<u32>(edgeStart + (<usize>s << 2), <u32>e);
+    store<u32>(outStart + (<usize>s << 2), <u32>o);
+    e += <u64>load<u8>(childCounts + s);
+    o += <u64>load<u8>(outCounts + s);
+  }
+  if (e != <u64>edgeCount || o != <u64>outputCount) return STATUS_BAD_AUTOMATON;
+  store<u32>(edgeStart + (<usize>states << 2), edgeCount);
+  store<u32>(outStart + (<usize>states << 2), outputCount);
   // A trie: every state but the root has exactly one parent, numbered before it.
   const parents = heap.alloc(<usize>states);
   memory.fill(parents, 0, <usize>states);

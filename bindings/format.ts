@@ -5,7 +5,7 @@
 /** "BSFT" read as a little-endian u32. */
 export const PACK_MAGIC = 0x54465342;
 /** Bumped on any incompatible change of the layout below. */
-export const PACK_FORMAT_VERSION = 2;
+export const PACK_FORMAT_VERSION = 3;
 
 // Header: magic u32, version u16, flags u16 (reserved, 0), total length u32, checksum u32,
 // section count u32, then section entries. The checksum (FNV-1a) covers every byte from the
@@ -38,9 +38,9 @@ export const SECTION_RATE_LIMITS = 12;
 export const SECTION_LIMIT = 13; // section ids are 1 … SECTION_LIMIT - 1
 
 // AUTOMATON: the trie of the patterns. stateCount u32, classCount u32, edgeCount u32, outputCount u32,
-// then classOf[256] u8, edgeStart[stateCount + 1] u32, edges[edgeCount] u32 (target << 8 | class,
-// sorted by class), outStart[stateCount + 1] u32, outputs[outputCount] u32 (ids of the patterns
-// that end exactly at each state). States are numbered breadth-first: every edge target > its
+// then classOf[256] u8, childCount[stateCount] u8 and outputCount[stateCount] u8 (each padded
+// to 4 bytes), edges[edgeCount] u32 (target << 8 | class, in state order, sorted by class within
+// a state), outputs[outputCount] u32 (ids of the patterns that end exactly at each state). States are numbered breadth-first: every edge target > its
 // source, every state but the root has one parent. The engine derives the failure links.
 export const AUTOMATON_FIXED = 16 + 256;
 export const MAX_STATES = 1 << 22;

@@ -154,7 +154,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   const auto = buildAutomaton(patternBytes);
   const automaton = new SectionWriter()
     .u32(auto.stateCount, auto.classCount, auto.edges.length, auto.outputs.length)
-    .bytes(auto.classOf).u32s(auto.edgeStart).u32s(auto.edges).u32s(auto.outStart).u32s(auto.outputs);
+    .bytes(auto.classOf).bytes(counts(auto.edgeStart)).bytes(counts(auto.outStart)).u32s(auto.edges).u32s(auto.outputs);
   const patterns = new SectionWriter().u32(patternBytes.length);
   const checks = new SectionWriter();
   let checkCount = 0;
@@ -204,4 +204,16 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
 /** What rules read about each bot: its name, operator, category and Cloudflare category. */
 export function botStrings(bots: readonly { name: string; operator: string | null; category: string }[]): BotStrings[] {
   return bots.map((b) => ({ name: b.name, operator: b.operator, category: b.category, cloudflareCategory: CLOUDFLARE_CATEGORY[b.category as Category] ?? "Other" }));
+}
+
+/** Start offsets → per-state counts as bytes, padded to 4 (a state has at most 255 children and one output). */
+function counts(starts: Uint32Array): Uint8Array {
+  const n = starts.length - 1;
+  const out = new Uint8Array((n + 3) & ~3);
+  for (let s = 0; s < n; s++) {
+    const c = starts[s + 1] - starts[s];
+    if (c > 255) throw new Error(`state ${s} has ${c} entries; the pack format allows 255`);
+    out[s] = c;
+  }
+  return out;
 }
