@@ -8,7 +8,7 @@ import {
   HEADER_CHECKSUM, HEADER_SECTION_COUNT, CHECKSUM_FROM, SECTION_ENTRY_SIZE, MAX_SECTIONS,
   SECTION_AUTOMATON, SECTION_PATTERNS, SECTION_LIMIT, SECTION_IP_RANGES, SECTION_BOT_VERIFY,
   IP_V4_INTERVAL_SIZE, IP_V6_INTERVAL_SIZE, BOT_VERIFY_SIZE, PARAM_SPOOFED_DETECTION, STATUS_BAD_IP_RANGES,
-  SECTION_HEURISTICS, SECTION_CUSTOM_RULES, RULE_KIND_HEURISTIC, RULE_KIND_CUSTOM, STATUS_BAD_RULES, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
+  SECTION_HEURISTICS, SECTION_CUSTOM_RULES, SECTION_PREFILTER, RULE_KIND_HEURISTIC, RULE_KIND_CUSTOM, STATUS_BAD_RULES, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
   AUTOMATON_FIXED, MAX_STATES, MAX_CLASSES, PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
   PARAM_HUMAN_SCORE, PARAM_BOT_SCORE, PARAM_MAX_FIELD_LENGTH,
   CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
@@ -22,6 +22,9 @@ export class Tables {
   stateCount: u32 = 0;
   classCount: u32 = 0;
   classOf: usize = 0;
+  /** Per-pattern prefilter key offsets (u8), or 0 when the pack has none (keys at offset 0). */
+  keyOffsets: usize = 0;
+  maxKeyOffset: u32 = 0;
   /** Failure and output links, derived at load (see linkAutomaton). */
   fail: usize = 0;
   outLink: usize = 0;
@@ -111,6 +114,7 @@ export function validatePack(base: usize, len: u32): i32 {
   if (status != STATUS_OK) return status;
   status = readAutomaton(base);
   if (status != STATUS_OK) return status;
+  if (!readPrefilter(base)) return STATUS_BAD_AUTOMATON;
   if (!readRules(heuristics, RULE_KIND_HEURISTIC, base + sectionOffset[SECTION_HEURISTICS], sectionLength[SECTION_HEURISTICS], tables.botCount)) return STATUS_BAD_RULES;
   if (!readRules(customRules, RULE_KIND_CUSTOM, base + sectionOffset[SECTION_CUSTOM_RULES], sectionLength[SECTION_CUSTOM_RULES], tables.botCount)) return STATUS_BAD_RULES;
   return STATUS_OK;
@@ -382,4 +386,25 @@ function readIpRanges(base: usize): i32 {
     if (!validSet(load<u32>(e + 32), setWords, lists)) return STATUS_BAD_IP_RANGES;
   }
   return STATUS_OK;
+}
+
+/** PREFILTER is optional; when present each key must lie inside its pattern. */
+function readPrefilter(base: usize): bool {
+  tables.keyOffsets = 0;
+  tables.maxKeyOffset = 0;
+  const length = sectionLength[SECTION_PREFILTER];
+  if (length == 0) return true;
+  const n = tables.patternCount;
+  if (<u64>length != 4 + ((<u64>n + 3) & ~3)) return false;
+  const p = base + sectionOffset[SECTION_PREFILTER];
+  const maxK = load<u32>(p);
+  if (maxK > 64) return false;
+  for (let i: u32 = 0; i < n; i++) {
+    const k = <u32>load<u8>(p + 4 + i);
+    const len = load<u32>(tables.patterns + <usize>i * PATTERN_SIZE);
+    if (k > maxK || (k > 0 && k + 3 > len)) return false;
+  }
+  tables.keyOffsets = p + 4;
+  tables.maxKeyOffset = maxK;
+  return true;
 }

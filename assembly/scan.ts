@@ -5,7 +5,7 @@
 
 import { tables, childOf } from "./pack";
 import { onPatternEnd } from "./matches";
-import { bitmap, stride, trigramHash, secondBytes, bigrams } from "./prefilter";
+import { bitmap, stride, trigramHash, secondBytes, bigrams, maxKeyOffset } from "./prefilter";
 
 /**
  * dense[row + classOffset] = next row | 1 (next has outputs) | 2 (next is shallow: depth < 3),
@@ -99,11 +99,12 @@ function scanDenseAll(hay: usize, len: u32): void {
 }
 
 /**
- * Samples the field every second byte; from a sample whose trigram may start a pattern there or
- * one byte earlier, runs the DFA from the root until it is shallow again (no partial match
- * longer than 2 bytes), then resumes sampling 2 bytes back so a pattern starting in that tail is
- * still seen. A run lasts at least 4 bytes, so every candidate moves the scan forward: linear
- * time. The caller guarantees 4 readable bytes past the field's end.
+ * Samples the field every second byte; from a sample whose trigram may be a pattern's key (at its
+ * key offset or one byte earlier), runs the DFA from the root, starting far enough back to cover
+ * the pattern's start, until it has passed the key and is shallow again (no partial match longer
+ * than 2 bytes), then resumes sampling 2 bytes back so a pattern starting in that tail is still
+ * seen. Every candidate moves the scan forward by at least one byte and re-reads at most
+ * maxKeyOffset + 3: linear time. The caller guarantees 4 readable bytes past the field's end.
  */
 function scanDenseFiltered(hay: usize, len: u32): void {
   const table = dense, offsets = classOffset, bits = bitmap, seconds = secondBytes, pairs = bigrams;
@@ -117,7 +118,9 @@ function scanDenseFiltered(hay: usize, len: u32): void {
         continue;
       }
     }
-    const start: u32 = i > 0 ? i - 1 : 0;
+    // The key may sit up to maxKeyOffset bytes into its pattern, one more for the odd alignment.
+    const back = maxKeyOffset + 1;
+    const start: u32 = i >= back ? i - back : 0;
     let j = start;
     let at: u32 = 0;
     while (j < len) {
@@ -125,7 +128,7 @@ function scanDenseFiltered(hay: usize, len: u32): void {
       at = entry & ~3;
       j++;
       if (entry & 1) reportOutputs(at / rowBytes, hay, len, j);
-      if ((entry & 2) && j - start >= 4) break;
+      if ((entry & 2) && j >= i + 3) break;
     }
     if (j >= len) return;
     i = j - 2;

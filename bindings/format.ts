@@ -35,7 +35,10 @@ export const SECTION_HEURISTICS = 10;
 export const SECTION_CUSTOM_RULES = 11;
 /** Rate limits (assembly/ratelimit.ts): spliced in by createEngine like custom rules. An engine older than a section id refuses packs that carry it. */
 export const SECTION_RATE_LIMITS = 12;
-export const SECTION_LIMIT = 13; // section ids are 1 … SECTION_LIMIT - 1
+/** PREFILTER: maxKeyOffset u32, then one u8 per pattern (padded to 4): where its prefilter key starts. */
+export const SECTION_PREFILTER = 13;
+export const MAX_KEY_OFFSET = 8;
+export const SECTION_LIMIT = 14; // section ids are 1 … SECTION_LIMIT - 1
 
 // AUTOMATON: the trie of the patterns. stateCount u32, classCount u32, edgeCount u32, outputCount u32,
 // then classOf[256] u8, childCount[stateCount] u8 and outputCount[stateCount] u8 (each padded

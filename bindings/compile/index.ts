@@ -6,6 +6,7 @@ import { PackSourceError } from "../errors.js";
 import type { PackSource, SignatureSource, BotSource } from "./source.js";
 import { checkSources, type NamedSource } from "./check.js";
 import { buildAutomaton } from "./automaton.js";
+import { encodePrefilter } from "./prefilter.js";
 import { encodePack, fnv1a, SectionWriter } from "./encode.js";
 import { foldByte, offsetsWithin } from "./naive.js";
 import { encodeIpSections, linkBots } from "./ipranges.js";
@@ -196,6 +197,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     [F.SECTION_CHECKS, checksSection.finish()],
     [F.SECTION_PATTERNS, patterns.finish()],
     [F.SECTION_AUTOMATON, automaton.finish()],
+    [F.SECTION_PREFILTER, encodePrefilter(patternBytes)],
     [F.SECTION_STRINGS, strings.finish()],
     [F.SECTION_META, utf8.encode(JSON.stringify(meta))],
   ]);
