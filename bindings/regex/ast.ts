@@ -6,8 +6,9 @@
  * multi-line anchors under `(?m)`: `lineStart` (start, or after `\n`), `lineEnd` (end, or before
  * `\n`); ASCII word boundaries: `wordBoundary` `\b`, `notWordBoundary` `\B`, `wordStart`
  * `\<` / `\b{start}`, `wordEnd` `\>` / `\b{end}`. Word bytes are `[0-9A-Za-z_]`.
+ * `notWordBoundaryUnicode` is `\B` in Unicode mode: it never holds inside a UTF-8 sequence.
  */
-export type Look = "start" | "end" | "lineStart" | "lineEnd" | "wordBoundary" | "notWordBoundary" | "wordStart" | "wordEnd";
+export type Look = "start" | "end" | "lineStart" | "lineEnd" | "wordBoundary" | "notWordBoundary" | "notWordBoundaryUnicode" | "wordStart" | "wordEnd";
 
 /**
  * A set of Unicode scalar values as sorted, disjoint, non-adjacent inclusive ranges
@@ -15,10 +16,13 @@ export type Look = "start" | "end" | "lineStart" | "lineEnd" | "wordBoundary" | 
  */
 export type CharSet = readonly number[];
 
-/** One node of the tree. A `class` matches one scalar value (its UTF-8 bytes) from `set`. */
+/**
+ * One node of the tree. A `class` matches one scalar value (its UTF-8 bytes) from `set`; with
+ * `bytes`, `set` holds byte values (0–255) and the class matches one byte (byte mode).
+ */
 export type Node =
   | { type: "empty" }
-  | { type: "class"; set: CharSet }
+  | { type: "class"; set: CharSet; bytes?: boolean }
   | { type: "look"; look: Look }
   | { type: "concat"; items: Node[] }
   | { type: "alt"; items: Node[] }
@@ -54,6 +58,18 @@ export function makeSet(pairs: readonly number[]): CharSet {
 
 export function union(a: CharSet, b: CharSet): CharSet {
   return makeSet([...a, ...b]);
+}
+
+/** All bytes (0–255) not in `s`, a set of bytes. */
+export function negateBytes(s: CharSet): CharSet {
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < s.length && s[i] <= 0xff; i += 2) {
+    if (s[i] > next) out.push(next, s[i] - 1);
+    next = s[i + 1] + 1;
+  }
+  if (next <= 0xff) out.push(next, 0xff);
+  return out;
 }
 
 /** All scalar values not in `s`. */

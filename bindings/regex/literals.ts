@@ -113,15 +113,15 @@ function best(info: Info): Str[] | null {
 
 const EMPTY: Str[] = [{ s: "", fold: false }];
 
-/** The strings one scalar value of `set` can be, or null when there are more than MAX_CLASS. */
-function classStrings(set: readonly number[]): Str[] | null {
+/** The strings one scalar value (or byte) of `set` can be, or null when there are more than MAX_CLASS. */
+function classStrings(set: readonly number[], bytes: boolean): Str[] | null {
   if (setSize(set) > 2 * MAX_CLASS) return null;
   const out: Str[] = [];
   for (let i = 0; i < set.length; i += 2) {
     for (let cp = set[i]; cp <= set[i + 1]; cp++) {
       const letter = (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
       if (letter && setHas(set, cp ^ 0x20)) out.push({ s: String.fromCharCode(cp | 0x20), fold: true });
-      else out.push({ s: String.fromCharCode(...encode(cp)), fold: false });
+      else out.push({ s: String.fromCharCode(...(bytes ? [cp] : encode(cp))), fold: false });
     }
   }
   const d = dedupe(out);
@@ -149,7 +149,7 @@ function analyze(n: Node): Info {
     case "group":
       return analyze(n.item);
     case "class":
-      return { exact: classStrings(n.set), required: null };
+      return { exact: classStrings(n.set, n.bytes === true), required: null };
     case "alt": {
       const infos = n.items.map(analyze);
       let exact: Str[] | null = [];

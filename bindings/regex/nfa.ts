@@ -20,18 +20,19 @@ export const LOOK_BIT: Record<Look, number> = {
   notWordBoundary: 32,
   wordStart: 64,
   wordEnd: 128,
+  notWordBoundaryUnicode: 256,
 };
-export const WORD_LOOKS = 16 | 32 | 64 | 128;
+export const WORD_LOOKS = 16 | 32 | 64 | 128 | 256;
 
 /**
- * The NFA. Node `i` is one of: BYTES — consumes one byte in `lo[i]..hi[i]`, goes to `next[i]`;
+ * The NFA. Node `i` is one of: BYTES — consumes one byte in the ranges `bytes[i]` (pairs
+ * `[lo0, hi0, lo1, hi1, …]`), goes to `next[i]`;
  * SPLIT — epsilon to every node of `out[i]`; LOOK — epsilon to `next[i]` where assertion bit
  * `look[i]` holds; MATCH — the pattern has matched. `looks` is the OR of every assertion used.
  */
 export interface Nfa {
   kind: number[];
-  lo: number[];
-  hi: number[];
+  bytes: number[][];
   next: number[];
   look: number[];
   out: number[][];
@@ -50,7 +51,7 @@ export function buildNfa(ast: Node, pattern: string, limits: RegexLimits): Nfa {
   let start = entry;
   if (!anchoredAtStart(ast)) {
     start = b.add(SPLIT);
-    const loop = b.add(BYTES, 0x00, 0xff, start);
+    const loop = b.add(BYTES, [0x00, 0xff], start);
     b.nfa.out[start] = [entry, loop];
   }
   b.nfa.start = start;
@@ -70,31 +71,30 @@ function anchoredAtStart(n: Node): boolean {
 }
 
 class Builder {
-  readonly nfa: Nfa = { kind: [], lo: [], hi: [], next: [], look: [], out: [], start: 0, looks: 0 };
+  readonly nfa: Nfa = { kind: [], bytes: [], next: [], look: [], out: [], start: 0, looks: 0 };
   private readonly seqCache = new Map<string, ByteSeq[]>();
-  /** BYTES nodes by (lo, hi, next): equal suffixes of UTF-8 sequences are shared, which keeps DFA states few. */
+  /** BYTES nodes by (ranges, next): equal suffixes of UTF-8 sequences are shared, which keeps DFA states few. */
   private readonly bytesNodes = new Map<string, number>();
 
   constructor(private readonly pattern: string, private readonly limits: RegexLimits) {}
 
-  add(kind: number, lo = 0, hi = 0, next = -1, look = 0): number {
+  add(kind: number, bytes: number[] = [], next = -1, look = 0): number {
     const n = this.nfa;
     if (n.kind.length >= this.limits.maxNfaStates) {
       throw new RegexError(`pattern ${quote(this.pattern)} needs more than maxNfaStates = ${this.limits.maxNfaStates} automaton nodes once its repetitions are expanded; lower the repetition counts or raise maxNfaStates`, 0, this.pattern);
     }
     n.kind.push(kind);
-    n.lo.push(lo);
-    n.hi.push(hi);
+    n.bytes.push(bytes);
     n.next.push(next);
     n.look.push(look);
     n.out.push([]);
     return n.kind.length - 1;
   }
 
-  private bytes(lo: number, hi: number, next: number): number {
-    const key = `${lo},${hi},${next}`;
+  private bytes(ranges: number[], next: number): number {
+    const key = `${ranges.join(",")}>${next}`;
     let id = this.bytesNodes.get(key);
-    if (id === undefined) this.bytesNodes.set(key, (id = this.add(BYTES, lo, hi, next)));
+    if (id === undefined) this.bytesNodes.set(key, (id = this.add(BYTES, ranges, next)));
     return id;
   }
 
@@ -113,7 +113,7 @@ class Builder {
         return this.compile(node.item, next);
       case "look":
         this.nfa.looks |= LOOK_BIT[node.look];
-        return this.add(LOOK, 0, 0, next, LOOK_BIT[node.look]);
+        return this.add(LOOK, [], next, LOOK_BIT[node.look]);
       case "concat": {
         let t = next;
         for (let i = node.items.length - 1; i >= 0; i--) t = this.compile(node.items[i], t);
@@ -122,14 +122,19 @@ class Builder {
       case "alt":
         return this.split(node.items.map((item) => this.compile(item, next)));
       case "class": {
+        if (node.bytes) return node.set.length === 0 ? this.split([]) : this.bytes([...node.set], next);
         const key = node.set.join(",");
         let seqs = this.seqCache.get(key);
         if (seqs === undefined) this.seqCache.set(key, (seqs = utf8Sequences(node.set)));
-        const heads = seqs.map((seq) => {
+        // One-byte sequences (ASCII) share one node, so that e.g. a and A of (?i)a fall in one byte class.
+        const ascii = seqs.filter((seq) => seq.length === 2).flat();
+        const heads = seqs.filter((seq) => seq.length > 2).map((seq) => {
           let t = next;
-          for (let i = seq.length - 2; i >= 0; i -= 2) t = this.bytes(seq[i], seq[i + 1], t);
+          for (let i = seq.length - 2; i >= 0; i -= 2) t = this.bytes([seq[i], seq[i + 1]], t);
           return t;
         });
+        if (ascii.length > 0) heads.unshift(this.bytes(ascii, next));
+        if (heads.length === 0) return this.split([]);
         return heads.length === 1 ? heads[0] : this.split(heads);
       }
       case "repeat": {

@@ -1,0 +1,257 @@
+// The lexical half of the regex parser: cursor, errors, escapes and character classes.
+// parse.ts builds the tree (alternation, groups, repetition, flags) on top of this.
+
+import { foldAscii, makeSet, negate, negateBytes, union, MAX_SCALAR, PERL_CLASSES, POSIX_CLASSES, type CharSet, type Look } from "./ast.js";
+import { RegexError, type RegexLimits } from "./error.js";
+
+const LINEAR = "the rules language guarantees linear-time matching (RE2 dialect)";
+
+/**
+ * Flags in force at the cursor: i (ASCII case folding), m (multi-line anchors), s (. matches
+ * \n), x (extended), u (Unicode mode: `.`, classes and negations match scalar values, not bytes).
+ */
+export interface Flags {
+  i: boolean;
+  m: boolean;
+  s: boolean;
+  x: boolean;
+  u: boolean;
+}
+
+/**
+ * One code point, or (`byte`, from `\xHH` in byte mode) one byte, or a set of them (`\d`, a
+ * POSIX class…), whose members are scalar values in Unicode mode and bytes in byte mode.
+ */
+export type ClassItem = { cp: number; byte?: boolean } | { set: CharSet };
+
+/** Cursor over the pattern, with escape and class parsing; errors carry the offset. */
+export class Lexer {
+  protected pos = 0;
+  protected flags: Flags;
+
+  constructor(protected readonly src: string, protected readonly limits: RegexLimits, unicode: boolean) {
+    this.flags = { i: false, m: false, s: false, x: false, u: unicode };
+  }
+
+  /** The complement in the current mode: of scalar values (Unicode mode) or of bytes. */
+  protected complement(set: CharSet): CharSet {
+    return this.flags.u ? negate(set) : negateBytes(set);
+  }
+
+  protected fail(message: string, at = this.pos): never {
+    throw new RegexError(message, at, this.src);
+  }
+
+  /** `what` names the construct with its verb, e.g. "backreferences (\\1) are". */
+  protected unsupported(what: string, at: number): never {
+    this.fail(`${what} not supported: ${LINEAR}`, at);
+  }
+
+  protected ch(at = this.pos): string {
+    return this.src[at] ?? "";
+  }
+
+  protected at(s: string): boolean {
+    return this.src.startsWith(s, this.pos);
+  }
+
+  /** Under `x`, skips whitespace and `#` comments to the end of the line. */
+  protected skipExtended(): void {
+    if (!this.flags.x) return;
+    for (;;) {
+      const c = this.ch();
+      if (isSpace(c)) this.pos++;
+      else if (c === "#") {
+        while (this.pos < this.src.length && this.ch() !== "\n") this.pos++;
+      } else return;
+    }
+  }
+
+  /**
+   * A character class at `[`; returns its set (folded under `i`, negated for `[^`): of scalar
+   * values in Unicode mode, of bytes in byte mode (where a class holds ASCII and `\xHH` only).
+   */
+  protected parseClass(): CharSet {
+    const open = this.pos;
+    this.pos++;
+    let negated = false;
+    if (this.ch() === "^") {
+      negated = true;
+      this.pos++;
+    }
+    const acc: number[] = [];
+    let sets: CharSet[] = [];
+    let first = true;
+    for (;;) {
+      if (this.flags.x) while (isSpace(this.ch())) this.pos++;
+      const c = this.ch();
+      if (c === "") this.fail("unclosed character class: add the missing ]", open);
+      if (c === "]" && !first) {
+        this.pos++;
+        break;
+      }
+      if (c === "[") {
+        sets.push(this.parsePosix());
+        first = false;
+        continue;
+      }
+      if (this.at("&&") || this.at("~~") || (this.at("--") && !first)) {
+        this.fail(`class set operations (&&, --, ~~) are not supported; escape the character (\\${c}) to match it literally`);
+      }
+      const lo = this.parseClassAtom();
+      first = false;
+      if (this.at("--")) this.fail("class set operations (&&, --, ~~) are not supported; escape the character (\\-) to match it literally");
+      if ("cp" in lo && this.ch() === "-" && this.ch(this.pos + 1) !== "]" && this.ch(this.pos + 1) !== "") {
+        const dash = this.pos;
+        this.pos++;
+        const hi = this.parseClassAtom();
+        if (!("cp" in hi)) this.fail("a class such as \\d cannot end a range; escape the - as \\-", dash);
+        if (hi.cp < lo.cp) this.fail(`invalid class range: ${String.fromCodePoint(lo.cp)} comes after ${String.fromCodePoint(hi.cp)}`, dash);
+        acc.push(lo.cp, hi.cp);
+      } else if ("cp" in lo) acc.push(lo.cp, lo.cp);
+      else {
+        if (this.ch() === "-" && this.ch(this.pos + 1) !== "]") this.fail("a class such as \\d cannot start a range; escape the - as \\-");
+        sets.push(lo.set);
+      }
+    }
+    let set = makeSet(acc);
+    for (const s of sets) set = union(set, s);
+    sets = [];
+    if (this.flags.i) set = foldAscii(set);
+    return negated ? this.complement(set) : set;
+  }
+
+  /** `[:name:]` or `[:^name:]` inside a class, at `[`. */
+  protected parsePosix(): CharSet {
+    const end = this.src.indexOf(":]", this.pos + 2);
+    if (this.ch(this.pos + 1) !== ":" || end < 0) this.fail("nested classes are not supported; escape [ as \\[ inside a class");
+    const negated = this.ch(this.pos + 2) === "^";
+    const name = this.src.slice(this.pos + (negated ? 3 : 2), end);
+    const set = Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined;
+    if (!set) this.fail(`unknown POSIX class [:${name}:]; known: ${Object.keys(POSIX_CLASSES).join(", ")}`);
+    this.pos = end + 2;
+    return negated ? this.complement(set) : set;
+  }
+
+  protected parseClassAtom(): ClassItem {
+    const at = this.pos;
+    if (this.ch() === "\\") {
+      const e = this.parseEscape(true);
+      if ("look" in e) this.fail("assertions are not allowed in a class", at);
+      return e;
+    }
+    const cp = this.src.codePointAt(this.pos)!;
+    this.pos += cp > 0xffff ? 2 : 1;
+    if (cp > 0x7f && !this.flags.u) {
+      this.fail(`non-ASCII characters are not allowed in a class in byte mode (a class matches one byte); write ${String.fromCodePoint(cp)} outside the class, e.g. (?:${String.fromCodePoint(cp)}|[a-z]), or use \\xHH bytes`, at);
+    }
+    return { cp };
+  }
+
+  /** An escape at `\`: one code point, a class, or (outside classes) an assertion. */
+  protected parseEscape(inClass: boolean): ClassItem | { look: Look } {
+    const start = this.pos;
+    this.pos++;
+    const c = this.ch();
+    if (c === "") this.fail("the pattern ends with a lone \\; write \\\\ for a backslash", start);
+    this.pos++;
+    const noClass = (what: string) => {
+      if (inClass) this.fail(`${what} is not allowed in a class`, start);
+    };
+    switch (c) {
+      case "n": return { cp: 10 };
+      case "t": return { cp: 9 };
+      case "r": return { cp: 13 };
+      case "f": return { cp: 12 };
+      case "v": return { cp: 11 };
+      case "a": return { cp: 7 };
+      case "d": case "w": case "s": return { set: PERL_CLASSES[c] };
+      case "D": case "W": case "S": return { set: this.complement(PERL_CLASSES[c.toLowerCase()]) };
+      case "x": case "u": case "U": {
+        const cp = this.parseHex(c, start);
+        if (this.flags.u) return { cp };
+        if (cp > 0xff) this.fail(`${this.src.slice(start, this.pos)} is above \\xFF: in byte mode an escape is one byte; write the character itself to match its UTF-8 bytes`, start);
+        return { cp, byte: true };
+      }
+      case "A": noClass("\\A"); return { look: "start" };
+      case "z": noClass("\\z"); return { look: "end" };
+      case "B": noClass("\\B"); return { look: this.flags.u ? "notWordBoundaryUnicode" : "notWordBoundary" };
+      case "b": {
+        noClass("\\b");
+        if (this.ch() !== "{") return { look: "wordBoundary" };
+        for (const kind of ["start", "end"] as const) {
+          if (this.at(`{${kind}}`)) {
+            this.pos += kind.length + 2;
+            return { look: kind === "start" ? "wordStart" : "wordEnd" };
+          }
+        }
+        this.fail("unsupported word boundary: use \\b, \\B, \\b{start} or \\b{end}", start);
+      }
+      // falls through (fail never returns)
+      case "<": case ">":
+        if (inClass) return { cp: c.charCodeAt(0) };
+        return { look: c === "<" ? "wordStart" : "wordEnd" };
+      case "0":
+        this.fail("octal escapes are not supported; write \\x00 for a NUL byte", start);
+      // falls through
+      case "k": case "g":
+        this.unsupported(`backreferences (\\${c}…) are`, start);
+      // falls through
+      case "p": case "P":
+        this.fail(`Unicode classes (\\${c}{…}) are not supported: \\d \\w \\s are ASCII; write an explicit class such as [A-Za-z]`, start);
+      // falls through
+      case "Q": case "E":
+        this.fail("\\Q…\\E quoting is not supported; escape each special character with \\", start);
+      // falls through
+      case "Z":
+        this.fail("\\Z is not supported; use \\z (end of input) or $", start);
+      // falls through
+      case "C":
+        this.fail("\\C (any single byte) is not supported; use . to match one character", start);
+    }
+    if (c >= "1" && c <= "9") this.unsupported(`backreferences (\\${c}) are`, start);
+    if (isPunct(c) || c === " ") return { cp: c.charCodeAt(0) };
+    this.fail(`unknown escape \\${String.fromCodePoint(this.src.codePointAt(start + 1)!)}; to match a punctuation character, escape it as in \\.`, start);
+  }
+
+  /** Digits of `\xHH`, `\x{H…}`, `\uHHHH`, `\u{H…}` or `\UHHHHHHHH`, after the letter. */
+  protected parseHex(kind: string, start: number): number {
+    let digits: string;
+    if (this.ch() === "{") {
+      const end = this.src.indexOf("}", this.pos);
+      digits = end < 0 ? "" : this.src.slice(this.pos + 1, end);
+      if (digits.length < 1 || digits.length > 8 || ![...digits].every(isHex)) this.fail(`invalid \\${kind}{…} escape: write 1 to 8 hex digits between the braces`, start);
+      this.pos = end + 1;
+    } else {
+      const n = kind === "x" ? 2 : kind === "u" ? 4 : 8;
+      digits = this.src.slice(this.pos, this.pos + n);
+      if (digits.length !== n || ![...digits].every(isHex)) this.fail(`invalid \\${kind} escape: write exactly ${n} hex digits, or \\${kind}{…}`, start);
+      this.pos += n;
+    }
+    const cp = parseInt(digits, 16);
+    if (cp > MAX_SCALAR) this.fail(`\\${kind}{${digits}} is beyond U+10FFFF, the largest code point`, start);
+    if (cp >= 0xd800 && cp <= 0xdfff) this.fail(`\\${kind}{${digits}} is a surrogate code point, not a Unicode scalar value`, start);
+    return cp;
+  }
+}
+
+export function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c.length === 1 && c >= "0" && c <= "9";
+}
+
+function isHex(c: string): boolean {
+  return isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
+}
+
+export function isNameChar(c: string): boolean {
+  return isDigit(c) || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c === "_";
+}
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\v" || c === "\f";
+}
+
+/** ASCII punctuation: printable, not a letter, digit or space. */
+function isPunct(c: string): boolean {
+  return c.length === 1 && c > " " && c <= "~" && !isNameChar(c) || c === "_";
+}
