@@ -28,7 +28,12 @@ export function packFigures() {
   ].join("\n");
 }
 
-const BLOCKS = { categories: categoriesTable, "pack-figures": packFigures };
+/** The committed benchmark results (bench/results/latest.md), without its generator comment. */
+export function benchResults() {
+  return readFileSync(join(root, "bench/results/latest.md"), "utf8").replace(/^<!--.*-->\n+/, "").trim();
+}
+
+const BLOCKS = { categories: categoriesTable, "pack-figures": packFigures, bench: benchResults };
 
 export function render(readme) {
   let out = readme;
