@@ -135,15 +135,19 @@ class PackInstance {
   }
 
   private reserve(inputBytes: number, verdictCount: number): void {
+    let moved = this.u8 === undefined || this.u8.buffer !== this.exports.memory.buffer;
     if (inputBytes > this.inputCap) {
       this.input = this.exports.reserveInput(inputBytes);
       this.inputCap = inputBytes;
+      moved = true;
     }
     if (verdictCount > this.verdictCap) {
       this.verdicts = this.exports.reserveVerdicts(verdictCount);
       this.verdictCap = verdictCount;
+      moved = true;
     }
-    this.refreshViews();
+    // Views are rebuilt only when the region moved or memory grew: most calls allocate nothing here.
+    if (moved || this.u8.buffer !== this.exports.memory.buffer) this.refreshViews();
   }
 
   /** Encodes `ua` at the start of the input region and classifies it into verdict record 0. */
@@ -180,9 +184,10 @@ class PackInstance {
   private fingerprintAt(at: number): string | null {
     const u8 = this.u8;
     if (u8[at] === 0) return null;
-    let end = at;
-    while (end < at + F.FINGERPRINT_SIZE && u8[end] !== 0) end++;
-    return String.fromCharCode(...u8.subarray(at, end));
+    // ASCII by construction; concatenating beats spreading a typed array into fromCharCode.
+    let text = "";
+    for (let i = at; i < at + F.FINGERPRINT_SIZE && u8[i] !== 0; i++) text += String.fromCharCode(u8[i]);
+    return text;
   }
 
   /** Classifies full requests: one crossing into the engine per chunk of BATCH_CHUNK. */
@@ -190,19 +195,19 @@ class PackInstance {
     const out: Verdict[] = [];
     if (this.limiter) this.lastNow = this.limiter.tick(); // [rate limits] the host's clock, once per call
     for (let from = 0; from < reqs.length; from += BATCH_CHUNK) {
-      const chunk = reqs.slice(from, from + BATCH_CHUNK);
-      let need = chunk.length * 4;
-      for (const r of chunk) need += recordBound(r, this.maxEncoded);
-      this.reserve(need, chunk.length);
+      const count = Math.min(BATCH_CHUNK, reqs.length - from);
+      let need = count * 4;
+      for (let i = 0; i < count; i++) need += recordBound(reqs[from + i], this.maxEncoded);
+      this.reserve(need, count);
       const u32 = this.u32, base = this.input;
-      let at = chunk.length * 4;
-      for (let i = 0; i < chunk.length; i++) {
+      let at = count * 4;
+      for (let i = 0; i < count; i++) {
         u32[(base >>> 2) + i] = at;
-        at += writeRecord(this.inputView, this.dv, at, chunk[i], this.maxEncoded);
+        at += writeRecord(this.inputView, this.dv, at, reqs[from + i], this.maxEncoded);
       }
-      const status = this.exports.classifyRecords(chunk.length);
+      const status = this.exports.classifyRecords(count);
       if (status !== F.STATUS_OK) throw new BotsiftError("ENGINE_STATUS", `engine refused the batch: ${statusText(status)}`);
-      for (let i = 0; i < chunk.length; i++) out.push(this.verdictAt(i));
+      for (let i = 0; i < count; i++) out.push(this.verdictAt(i));
     }
     return out;
   }

@@ -6,6 +6,27 @@ import type { NormalizedRequest } from "./request.js";
 
 const encoder = new TextEncoder();
 
+const SHORT = 64;
+
+/**
+ * Writes `s` as UTF-8 at `at`, at most `max` bytes; returns the byte count, or −(count + 1) when
+ * `s` was cut short. Short ASCII text is copied directly: for method, address, host and the like
+ * that is cheaper than a view for encodeInto.
+ */
+export function writeText(u8: Uint8Array, at: number, s: string, max: number): number {
+  if (s.length <= SHORT && s.length <= max) {
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      u8[at + i] = c;
+    }
+    if (i === s.length) return i;
+  }
+  const r = encoder.encodeInto(s, u8.subarray(at, at + max));
+  return r.read < s.length ? -r.written - 1 : r.written;
+}
+
 /** Upper bound of a record's size, for reserving the input region before writing. */
 export function recordBound(req: NormalizedRequest, maxField: number): number {
   const text = (s: string) => Math.min(s.length * 3, maxField);
@@ -29,11 +50,12 @@ export function writeRecord(u8: Uint8Array, dv: DataView, at: number, req: Norma
   let flags = 0;
   const put = (id: number, s: string) => {
     if (s === "") { dv.setUint32(at + id * 8, 0, true); dv.setUint32(at + id * 8 + 4, 0, true); return; }
-    const r = encoder.encodeInto(s, u8.subarray(cursor, cursor + maxField));
-    if (r.read < s.length) flags |= F.RECORD_FLAG_TRUNCATED;
+    const written = writeText(u8, cursor, s, maxField);
+    if (written < 0) flags |= F.RECORD_FLAG_TRUNCATED;
+    const n = written < 0 ? -written - 1 : written;
     dv.setUint32(at + id * 8, cursor - at, true);
-    dv.setUint32(at + id * 8 + 4, r.written, true);
-    cursor += r.written;
+    dv.setUint32(at + id * 8 + 4, n, true);
+    cursor += n;
   };
   put(F.FIELD_USER_AGENT, req.userAgent);
   put(F.FIELD_METHOD, req.method);
@@ -51,13 +73,14 @@ export function writeRecord(u8: Uint8Array, dv: DataView, at: number, req: Norma
     const start = cursor, limit = start + maxField * 4;
     for (const [name, value] of req.headers) {
       if (cursor + 4 >= limit) { flags |= F.RECORD_FLAG_TRUNCATED; break; }
-      const n = encoder.encodeInto(name, u8.subarray(cursor + 4, Math.min(limit, cursor + 4 + 0xffff)));
-      const v = encoder.encodeInto(value, u8.subarray(cursor + 4 + n.written, Math.min(limit, cursor + 4 + n.written + 0xffff)));
-      if (n.read < name.length) { flags |= F.RECORD_FLAG_TRUNCATED; break; }
-      if (v.read < value.length) flags |= F.RECORD_FLAG_TRUNCATED;
-      dv.setUint16(cursor, n.written, true);
-      dv.setUint16(cursor + 2, v.written, true);
-      cursor += 4 + n.written + v.written;
+      const n = writeText(u8, cursor + 4, name, Math.min(limit - cursor - 4, 0xffff));
+      if (n < 0) { flags |= F.RECORD_FLAG_TRUNCATED; break; }
+      const v = writeText(u8, cursor + 4 + n, value, Math.max(0, Math.min(limit - cursor - 4 - n, 0xffff)));
+      const vn = v < 0 ? -v - 1 : v;
+      if (v < 0) flags |= F.RECORD_FLAG_TRUNCATED;
+      dv.setUint16(cursor, n, true);
+      dv.setUint16(cursor + 2, vn, true);
+      cursor += 4 + n + vn;
     }
     dv.setUint32(at + F.FIELD_HEADERS * 8, start - at, true);
     dv.setUint32(at + F.FIELD_HEADERS * 8 + 4, cursor - start, true);
