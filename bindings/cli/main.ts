@@ -29,10 +29,11 @@ function header(): string {
   return `${"score".padStart(3)}  ${"class".padEnd(12)} ${"bot".padEnd(22)} ${"category".padEnd(16)} ${"operator".padEnd(14)} user agent`;
 }
 
-async function classifyLines(lines: AsyncIterable<string> | string[], json: boolean): Promise<void> {
+/** `lines` is called once the engine is ready: a stdin reader made earlier would drop lines meanwhile. */
+async function classifyLines(lines: () => AsyncIterable<string> | string[], json: boolean): Promise<void> {
   const engine = await createEngine();
   if (!json) console.log(header());
-  for await (const line of lines) {
+  for await (const line of lines()) {
     if (line === "" || line.startsWith("#")) continue;
     const v = engine.classify(line);
     console.log(json ? JSON.stringify({ userAgent: line, ...v }) : row(v, line));
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     const text = readFileSync(new URL("../../samples/user-agents.txt", import.meta.url), "utf8");
     const engine = await createEngine();
     console.log(`built-in pack ${engine.packInfo.name} ${engine.packInfo.version}: ${engine.packInfo.bots} bots, ${engine.packInfo.signatures} signatures\n`);
-    await classifyLines(text.split("\n"), rest.includes("--json"));
+    await classifyLines(() => text.split("\n"), rest.includes("--json"));
     return 0;
   }
   if (command === "classify") {
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
     const unknown = rest.find((a) => a.startsWith("--") && a !== "--json");
     if (unknown) { console.error(`botsift classify: unknown option ${unknown}\n\n${HELP}`); return 2; }
     const uas = rest.filter((a) => a !== "--json");
-    await classifyLines(uas.length ? uas : createInterface({ input: process.stdin, crlfDelay: Infinity }), json);
+    await classifyLines(() => (uas.length ? uas : createInterface({ input: process.stdin, crlfDelay: Infinity })), json);
     return 0;
   }
   if (command === "pack") return pack(rest);
