@@ -34,6 +34,8 @@ export interface Verdict {
   detections: number[];
   /** botsift's header fingerprint (see the README), or null when no headers were supplied. */
   fingerprint: string | null;
+  /** What the pack knows sends that fingerprint (e.g. "curl"), or null. */
+  fingerprintLabel: string | null;
   /** A field was longer than the pack's bound and was scanned only up to it. */
   truncated: boolean;
   /** The terminating action of the first custom rule that matched (or "block" from a rate limit), or null. */
@@ -106,6 +108,8 @@ class PackInstance {
   private dv!: DataView;
   private readonly claims: ClaimedBot[][];
   readonly prefilterStride: number;
+  /** Labels of known header fingerprints, from the pack. */
+  fingerprintLabels: ReadonlyMap<string, string> = new Map();
   lastNow = 0; // [rate limits]
 
   constructor(
@@ -166,12 +170,14 @@ class PackInstance {
     const d = (base + F.VERDICT_DETECTIONS) >>> 2;
     for (let i = 0; i < count; i++) detections[i] = u32[d + i];
     const claim = (flags & F.VERDICT_FLAG_VERIFIED) !== 0 ? 1 : (flags & F.VERDICT_FLAG_SPOOFED) !== 0 ? 2 : 0;
+    const fingerprint = this.fingerprintAt(base + F.VERDICT_FINGERPRINT);
     return {
       score: u8[base + F.VERDICT_SCORE],
       class: CLASSES[u8[base + F.VERDICT_CLASS]] ?? "human",
       bot: bot >= 0 ? this.claims[bot]?.[claim] ?? null : null,
       detections,
-      fingerprint: this.fingerprintAt(base + F.VERDICT_FINGERPRINT),
+      fingerprint,
+      fingerprintLabel: fingerprint === null ? null : this.fingerprintLabels.get(fingerprint) ?? null,
       truncated: (flags & F.VERDICT_FLAG_TRUNCATED) !== 0,
       ...this.ruleOutcome(base),
     };
@@ -249,7 +255,9 @@ async function instantiate(module: WebAssembly.Module, original: Uint8Array, for
   const limiter = config.rateLimit ? new RateLimitHost(exports, config.rateLimit) : null; // [rate limits]
   const meta = readPackMeta(pack);
   const maxField = new DataView(pack.buffer, pack.byteOffset, pack.byteLength);
-  return new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField), config.rules.map((r) => r.id), limiter);
+  const serving = new PackInstance(exports, meta.info, meta.bots, exports.automatonForm() === F.AUTOMATON_DENSE ? "dense" : "compact", readMaxFieldLength(maxField), config.rules.map((r) => r.id), limiter);
+  serving.fingerprintLabels = meta.fingerprints;
+  return serving;
 }
 
 function readMaxFieldLength(view: DataView): number {

@@ -31,6 +31,8 @@ export interface PackInfo {
 export interface ReadMeta {
   info: PackInfo;
   bots: BotInfo[];
+  /** Labels of known header fingerprints. */
+  fingerprints: Map<string, string>;
 
 }
 
@@ -59,6 +61,7 @@ export function readPackMeta(pack: Uint8Array): ReadMeta {
         sources: Object.freeze(meta.sources ?? []),
       }),
       bots,
+      fingerprints: new Map(Object.entries(meta.fingerprints ?? {})),
     };
   }
   throw new PackLoadError(F.STATUS_BAD_SECTION, "no metadata section");

@@ -25,6 +25,7 @@ export function packFigures() {
     `| \`packs/ai-bots.json\` | every agent of ai.robots.txt (snapshot ${ai.version}) | ${ai.bots.length} bots, ${sigs(ai)} signatures |`,
     `| \`packs/crawlers.json\` | search engines, SEO tools, monitors, previews, feed readers, archivers, HTTP libraries, headless browsers (from isbot) | ${crawlers.bots.length} bots, ${sigs(crawlers)} signatures |`,
     `| \`packs/ip-ranges.json\` | published crawler address ranges (updated ${ranges.version}) | ${ranges.ipRanges.length} lists, ${v4} IPv4 + ${v6} IPv6 prefixes |`,
+    `| \`packs/fingerprints.json\` | labelled header fingerprints of captured libraries and tools | ${read("packs/fingerprints.json").fingerprints.length} fingerprints |`,
   ].join("\n");
 }
 

@@ -49,8 +49,17 @@ test("versions and methods", () => {
   assert.is(fp({ headers: [["a", "b"]] }).slice(0, 2), "xx");
 });
 
+test("the built-in pack labels the fingerprints of captured libraries and tools", async () => {
+  const { readFileSync } = await import("node:fs");
+  const capture = JSON.parse(readFileSync(new URL("./fixtures/requests/curl-http.json", import.meta.url), "utf8")).request;
+  const v = engine.classify({ method: capture.method, httpVersion: capture.httpVersion, headers: capture.headers });
+  assert.is(v.fingerprintLabel, "curl");
+  assert.is(engine.classify({ method: "GET", httpVersion: "HTTP/1.1", headers: CHROME }).fingerprintLabel, null);
+});
+
 test("no headers supplied: no fingerprint", () => {
   assert.is(fp({ userAgent: "curl/8.5.0" }), null);
+  assert.is(engine.classify("curl/8.5.0").fingerprintLabel, null);
   assert.is(fp("curl/8.5.0"), null);
 });
 

@@ -23,7 +23,9 @@ export const CLOUDFLARE_CATEGORY: Readonly<Record<(typeof CATEGORIES)[number], s
 
 const BOT_KEYS = new Set(["name", "operator", "category", "generic", "robotsToken", "respectsRobotsTxt", "url", "description", "signatures", "examples", "notes"]);
 const SIGNATURE_KEYS = new Set(["literal", "caseSensitive", "anchorStart", "anchorEnd", "wordStart", "wordEnd", "exclude"]);
-const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots", "ipRanges", "heuristics"]);
+const SOURCE_KEYS = new Set(["$schema", "name", "version", "description", "sources", "bots", "ipRanges", "heuristics", "fingerprints"]);
+/** botsift's header fingerprint format: method, version, key headers, count, order and hash. */
+export const FINGERPRINT_FORMAT = /^[a-z]{2}(00|10|11|20|30)-[0-9a-f]{2}-[0-9]{2}-[os][0-9a-f]{11}$/;
 const HEURISTIC_KEYS = new Set(["id", "detectionId", "description", "evidence", "expression", "score"]);
 const RANGE_KEYS = new Set(["id", "userAgents", "authoritative", "source", "updated", "ipv4", "ipv6"]);
 const utf8 = new TextEncoder();
@@ -50,6 +52,13 @@ export function checkSources(sources: NamedSource[]): SourceProblem[] {
     if (typeof source.version !== "string" || source.version === "") at("version", "must be a non-empty string");
     checkRanges(source, at);
     checkHeuristics(source, at);
+    if (source.fingerprints !== undefined) {
+      if (!Array.isArray(source.fingerprints)) at("fingerprints", "must be an array of { fingerprint, label }");
+      else source.fingerprints.forEach((f, i) => {
+        if (!isObject(f) || typeof f.fingerprint !== "string" || !FINGERPRINT_FORMAT.test(f.fingerprint)) at(`fingerprints[${i}].fingerprint`, "must be a botsift header fingerprint such as \"ge11-01-03-o3a5c0e19b7d2\"");
+        else if (typeof f.label !== "string" || f.label === "") at(`fingerprints[${i}].label`, "must name what sends it");
+      });
+    }
     if (!Array.isArray(source.bots)) { at("bots", "must be an array of bots"); continue; }
     source.bots.forEach((bot: BotSource, i: number) => {
       const path = `bots[${i}]`;

@@ -41,6 +41,8 @@ export interface PackMeta {
     /** The bot publishes address ranges: its requests can be verified (and, if authoritative, caught spoofed). */
     verifiable: boolean;
   }[];
+  /** Labels of known header fingerprints. */
+  fingerprints: Record<string, string>;
   /** The heuristics, in evaluation order. */
   heuristics: { id: string; detectionId: number; description: string; score: number }[];
   /** The address range lists, in list-id order. */
@@ -100,7 +102,9 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     signatureCount: 0,
     ipRanges: [],
     heuristics: [],
+    fingerprints: {},
   };
+  for (const { source } of named) for (const f of source.fingerprints ?? []) meta.fingerprints[f.fingerprint] = f.label;
   const allBots = named.flatMap((n) => n.source.bots);
   const rangeLists = named.flatMap((n) => n.source.ipRanges ?? []);
   const links = linkBots(allBots, rangeLists);

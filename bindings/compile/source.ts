@@ -57,6 +57,13 @@ export interface HeuristicSource {
   score: number;
 }
 
+/** A header fingerprint known to belong to a client (see the README's fingerprint format). */
+export interface FingerprintLabelSource {
+  fingerprint: string;
+  /** What sends it, e.g. "curl". */
+  label: string;
+}
+
 export interface PackSource {
   $schema?: string;
   name: string;
@@ -66,4 +73,5 @@ export interface PackSource {
   bots: BotSource[];
   ipRanges?: IpRangeListSource[];
   heuristics?: HeuristicSource[];
+  fingerprints?: FingerprintLabelSource[];
 }
