@@ -1,6 +1,17 @@
 // The requests every example server gets, and what must come back. The examples all run
 // { blockAI: true, allow: ["OAI-SearchBot", "MistralAI-User"], robotsTxt: true }.
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+
+/**
+ * The headers a real Chromium sends with a navigation (the captured headful request), so the
+ * "human" request looks human to header heuristics too, not like Node's fetch with a Chrome UA.
+ * Host and Connection are the transport's; the server is plain HTTP on loopback.
+ */
+const CAPTURED = JSON.parse(readFileSync(new URL("../../fixtures/requests/chromium-headful-http-loopback.json", import.meta.url), "utf8"));
+export const BROWSER_HEADERS = Object.fromEntries(CAPTURED.request.headers.filter(([k]) => !/^(host|connection|user-agent)$/i.test(k)));
+/** The captured browser's own user agent, consistent with its client hints. */
+export const BROWSER_UA = CAPTURED.request.headers.find(([k]) => /^user-agent$/i.test(k))[1];
 
 export const UA = {
   chrome: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
@@ -27,7 +38,7 @@ export async function get(base, path, userAgent, headers = {}, method = "GET") {
 /** Runs the battery against `base`; `app` is the example's runtime name in its JSON answers. */
 /** `addressKnown`: the runtime tells the engine the client address (workerd run locally has no cf-connecting-ip). */
 export async function battery(base, app, { context = false, addressKnown = true } = {}) {
-  const human = await get(base, "/hello", UA.chrome, { "x-botsift-class": "verified_bot", "x-botsift-score": "99" });
+  const human = await get(base, "/hello", BROWSER_UA, { ...BROWSER_HEADERS, "x-botsift-class": "verified_bot", "x-botsift-score": "99" });
   assert.is(human.status, 200, `${app}: browser → 200 (${human.text})`);
   const h = human.json();
   assert.is(h.runtime, app);
