@@ -35,14 +35,17 @@ const selected = (stage) => only.length === 0 || only.includes(stage);
 
 if (selected("unit")) {
   if (skip.includes("unit")) skipStage("unit");
-  else await unitTests();
+  else {
+    await ensureDebianPackages([["redis-server", "/usr/bin/redis-server"]]);
+    await unitTests();
+  }
 }
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 for (const [runtime, command] of Object.entries(RUNTIMES)) {
   if (!selected(runtime)) continue;
   if (skip.includes(runtime)) skipStage(runtime);
   else {
-    if (runtime === "chromium") await ensureChromium();
+    if (runtime === "chromium") await ensureDebianPackages([["chromium", "/usr/bin/chromium"]]);
     await smoke(runtime, command);
   }
 }
@@ -167,13 +170,17 @@ function die(message) {
   process.exit(2);
 }
 
-/** Debian's chromium is the one dependency npm cannot bring: install it when missing and allowed (root, apt). */
-async function ensureChromium() {
-  if (existsSync("/usr/bin/chromium") || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return;
-  console.log("chromium is missing: installing Debian's chromium with apt-get");
+/**
+ * Debian packages npm cannot bring (chromium for the browser stage, redis-server for the Redis
+ * rate-limit store): installed when missing and allowed (root, apt), so `npm test` sets up a fresh machine.
+ */
+async function ensureDebianPackages(packages) {
+  const missing = packages.filter(([, path]) => !existsSync(path)).map(([name]) => name);
+  if (missing.length === 0 || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return;
+  console.log(`${missing.join(", ")} missing: installing Debian's package${missing.length > 1 ? "s" : ""} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const argv of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"]]) {
+  for (const argv of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...missing]]) {
     const code = await new Promise((done) => spawn(argv[0], argv.slice(1), { stdio: "inherit", env }).on("close", done).on("error", () => done(1)));
-    if (code !== 0) return console.log(`${argv.join(" ")} failed (exit ${code}); the chromium stage will fail`);
+    if (code !== 0) return console.log(`${argv.join(" ")} failed (exit ${code}); the tests that need ${missing.join(", ")} will fail`);
   }
 }
