@@ -32,6 +32,7 @@ import { readFileSync, writeFileSync, readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { rng } from "../test/support/random.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const readJson = (p) => JSON.parse(readFileSync(join(root, p), "utf8"));
@@ -161,18 +162,6 @@ export function fixtureSet() {
 
 // ---------------------------------------------------------------------------------------------
 // The synthetic set
-
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n), pick: (a) => a[Math.floor(next() * a.length)], chance: (p) => next() < p };
-}
 
 const FAMILY_TOKENS = [["Edg/", "edge"], ["EdgA/", "edge"], ["EdgiOS/", "edge"], ["OPR/", "opera"], ["SamsungBrowser/", "samsung"], ["HeadlessChrome/", "headless_chrome"], ["CriOS/", "chrome"], ["Chrome/", "chrome"], ["FxiOS/", "firefox"], ["Firefox/", "firefox"], ["Version/", "safari"]];
 

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { rng } from "../../test/support/random.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BROWSER_UAS_FILE = join(ROOT, "bench/data/browser-uas.json");
@@ -17,16 +18,9 @@ export const DEFAULT_PACK_SOURCES = (() => {
 export const BROWSER_COUNT = 5000;
 export const SEED = 0x5eed_b075;
 
-/** mulberry32: a small seeded PRNG, so that every run draws the same numbers. */
+/** A seeded Math.random stand-in (the tests' mulberry32), so that every run draws the same numbers. */
 export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return rng(seed).next;
 }
 
 export function shuffle(array, random) {

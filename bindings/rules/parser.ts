@@ -2,7 +2,7 @@
 // with comparisons as the operands. Syntax only: names and types are the checker's job. Every
 // loop consumes a token and recursion is bounded by maxNestingDepth, so no input can hang it.
 
-import type { CompareOp, Expr, IndexKey, LogicalOp, Rhs, SetElement, Span, IntLiteral, IpLiteral } from "./ast.js";
+import type { CompareOp, Expr, IndexKey, LogicalOp, Rhs, SetElement, Span, IntLiteral, IpLiteral, StringLiteral } from "./ast.js";
 import { RuleError } from "./errors.js";
 import { Lexer, KEYWORDS, type Token } from "./lexer.js";
 import type { RuleLimits } from "./settings.js";
@@ -197,14 +197,10 @@ class Parser {
     }
     switch (t.kind) {
       case "string":
-        this.take();
-        return { kind: "string", value: t.value, span: t.span };
       case "int":
-        this.take();
-        return { kind: "int", value: t.value, span: t.span };
       case "ip":
         this.take();
-        return { kind: "ip", value: t.value, span: t.span };
+        return literalOf(t);
       case "cidr":
         this.fail(`a network needs the in operator: write in {${t.text}}`, { start: opSpan.start, end: t.span.end });
       case "punct":
@@ -299,14 +295,10 @@ class Parser {
         if (KEYWORD_SET.has(t.text.toLowerCase())) this.fail(`operators are lower-case: write "${t.text.toLowerCase()}" instead of "${t.text}"`, t.span);
         return { kind: "field", name: t.text, span: t.span };
       case "string":
-        this.take();
-        return { kind: "string", value: t.value, span: t.span };
       case "int":
-        this.take();
-        return { kind: "int", value: t.value, span: t.span };
       case "ip":
         this.take();
-        return { kind: "ip", value: t.value, span: t.span };
+        return literalOf(t);
       case "punct":
         if (t.text === "(") {
           this.take();
@@ -348,5 +340,14 @@ class Parser {
     const close = this.take();
     this.leave();
     return { kind: "call", name: name.text, nameSpan: name.span, args, span: { start: name.span.start, end: close.span.end } };
+  }
+}
+
+/** The literal node of a string, integer or IP token. */
+function literalOf(t: Extract<Token, { kind: "string" | "int" | "ip" }>): StringLiteral | IntLiteral | IpLiteral {
+  switch (t.kind) {
+    case "string": return { kind: "string", value: t.value, span: t.span };
+    case "int": return { kind: "int", value: t.value, span: t.span };
+    case "ip": return { kind: "ip", value: t.value, span: t.span };
   }
 }
