@@ -3,7 +3,7 @@
 // new pack into a fresh instance, so a bad pack never disturbs the instance that is serving.
 
 import { validatePack, tables } from "./pack";
-import { buildDense, isDense, scanField } from "./scan";
+import { buildSignatureDense, isDense, scanField } from "./scan";
 import { buildPrefilter, stride } from "./prefilter";
 import { allocateMatchBuffers, resolvePending, clearHits } from "./matches";
 import { judge } from "./judge";
@@ -48,10 +48,10 @@ export function loadPack(form: i32): i32 {
   if (!readRateLimits(packBase)) return STATUS_BAD_RATE_LIMITS; // [rate limits]
   if (!allocateMatchBuffers()) return STATUS_OUT_OF_MEMORY;
   allocateValues();
-  const entries = <u64>tables.stateCount * <u64>tables.classCount;
+  const entries = <u64>tables.trie.stateCount * <u64>tables.trie.classCount;
   const wantDense = form == AUTOMATON_DENSE || (form == AUTOMATON_AUTO && entries <= <u64>DENSE_MAX_ENTRIES);
   if (wantDense && form != AUTOMATON_COMPACT) {
-    if (!buildDense()) return STATUS_OUT_OF_MEMORY;
+    if (!buildSignatureDense()) return STATUS_OUT_OF_MEMORY;
     buildPrefilter();
   }
   loaded = true;

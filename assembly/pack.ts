@@ -3,13 +3,14 @@
 // the tables without further bounds checks.
 
 import { readRules, heuristics, customRules } from "./rules";
+import { Trie, readTrie } from "./trie";
 import {
   PACK_MAGIC, PACK_FORMAT_VERSION, HEADER_SIZE, HEADER_MAGIC, HEADER_VERSION, HEADER_TOTAL_LENGTH,
   HEADER_CHECKSUM, HEADER_SECTION_COUNT, CHECKSUM_FROM, SECTION_ENTRY_SIZE, MAX_SECTIONS,
   SECTION_AUTOMATON, SECTION_PATTERNS, SECTION_LIMIT, SECTION_IP_RANGES, SECTION_BOT_VERIFY,
   IP_V4_INTERVAL_SIZE, IP_V6_INTERVAL_SIZE, BOT_VERIFY_SIZE, PARAM_SPOOFED_DETECTION, STATUS_BAD_IP_RANGES,
   SECTION_HEURISTICS, SECTION_CUSTOM_RULES, SECTION_PREFILTER, RULE_KIND_HEURISTIC, RULE_KIND_CUSTOM, STATUS_BAD_RULES, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
-  AUTOMATON_FIXED, MAX_STATES, MAX_CLASSES, PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
+  PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
   PARAM_HUMAN_SCORE, PARAM_BOT_SCORE, PARAM_MAX_FIELD_LENGTH,
   CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
   SIGNATURE_HAS_EXCLUSIONS,
@@ -19,19 +20,11 @@ import {
 
 /** The validated tables of the loaded pack, as absolute addresses in linear memory. */
 export class Tables {
-  stateCount: u32 = 0;
-  classCount: u32 = 0;
-  classOf: usize = 0;
+  /** The signatures' automaton. */
+  trie: Trie = new Trie();
   /** Per-pattern prefilter key offsets (u8), or 0 when the pack has none (keys at offset 0). */
   keyOffsets: usize = 0;
   maxKeyOffset: u32 = 0;
-  /** Failure and output links, derived at load (see linkAutomaton). */
-  fail: usize = 0;
-  outLink: usize = 0;
-  edgeStart: usize = 0;
-  edges: usize = 0;
-  outStart: usize = 0;
-  outputs: usize = 0;
   patternCount: u32 = 0;
   patterns: usize = 0;
   checkCount: u32 = 0;
@@ -205,122 +198,8 @@ function readPatterns(base: usize): i32 {
 }
 
 function readAutomaton(base: usize): i32 {
-  const length = sectionLength[SECTION_AUTOMATON];
-  if (length < <u32>AUTOMATON_FIXED) return STATUS_BAD_AUTOMATON;
-  const p = base + sectionOffset[SECTION_AUTOMATON];
-  const states = load<u32>(p);
-  const classes = load<u32>(p + 4);
-  const edgeCount = load<u32>(p + 8);
-  const outputCount = load<u32>(p + 12);
-  if (states == 0 || states > <u32>MAX_STATES) return STATUS_BAD_AUTOMATON;
-  if (classes == 0 || classes > <u32>MAX_CLASSES) return STATUS_BAD_AUTOMATON;
-  const countBytes: u64 = (<u64>states + 3) & ~3;
-  if (<u64>AUTOMATON_FIXED + countBytes * 2 + (<u64>edgeCount + <u64>outputCount) * 4 != <u64>length) return STATUS_BAD_AUTOMATON;
-  const classOf = p + 16;
-  for (let b = 0; b < 256; b++) if (<u32>load<u8>(classOf + b) >= classes) return STATUS_BAD_AUTOMATON;
-  // Per-state child and output counts (u8) become start offsets here: the pack stays small.
-  const childCounts = classOf + 256;
-  const outCounts = childCounts + <usize>countBytes;
-  const edges = outCounts + <usize>countBytes;
-  const outputs = edges + (<usize>edgeCount << 2);
-  const edgeStart = heap.alloc((<usize>states + 1) << 2);
-  const outStart = heap.alloc((<usize>states + 1) << 2);
-  let e: u64 = 0, o: u64 = 0;
-  for (let s: u32 = 0; s < states; s++) {
-    store<u32>(edgeStart + (<usize>s << 2), <u32>e);
-    store<u32>(outStart + (<usize>s << 2), <u32>o);
-    e += <u64>load<u8>(childCounts + s);
-    o += <u64>load<u8>(outCounts + s);
-  }
-  if (e != <u64>edgeCount || o != <u64>outputCount) return STATUS_BAD_AUTOMATON;
-  store<u32>(edgeStart + (<usize>states << 2), edgeCount);
-  store<u32>(outStart + (<usize>states << 2), outputCount);
-  // A trie: every state but the root has exactly one parent, numbered before it.
-  const parents = heap.alloc(<usize>states);
-  memory.fill(parents, 0, <usize>states);
-  for (let s: u32 = 0; s < states; s++) {
-    const e0 = load<u32>(edgeStart + (<usize>s << 2));
-    const e1 = load<u32>(edgeStart + (<usize>(s + 1) << 2));
-    if (e1 < e0 || e1 > edgeCount) return STATUS_BAD_AUTOMATON;
-    let lastClass: i32 = -1;
-    for (let e = e0; e < e1; e++) {
-      const edge = load<u32>(edges + (<usize>e << 2));
-      const cls = <i32>(edge & 0xff);
-      const target = edge >> 8;
-      if (cls <= lastClass || <u32>cls >= classes) return STATUS_BAD_AUTOMATON;
-      if (target <= s || target >= states || load<u8>(parents + target) != 0) return STATUS_BAD_AUTOMATON;
-      store<u8>(parents + target, 1);
-      lastClass = cls;
-    }
-    const o0 = load<u32>(outStart + (<usize>s << 2));
-    const o1 = load<u32>(outStart + (<usize>(s + 1) << 2));
-    if (o1 < o0 || o1 > outputCount) return STATUS_BAD_AUTOMATON;
-  }
-  for (let s: u32 = 1; s < states; s++) if (load<u8>(parents + s) == 0) return STATUS_BAD_AUTOMATON;
-  for (let o: u32 = 0; o < outputCount; o++) {
-    if (load<u32>(outputs + (<usize>o << 2)) >= tables.patternCount) return STATUS_BAD_AUTOMATON;
-  }
-  tables.stateCount = states;
-  tables.classCount = classes;
-  tables.classOf = classOf;
-  tables.edgeStart = edgeStart;
-  tables.edges = edges;
-  tables.outStart = outStart;
-  tables.outputs = outputs;
-  return linkAutomaton() ? STATUS_OK : STATUS_BAD_AUTOMATON;
-}
-
-/** The child of `s` on class `cls`, or -1 (edges are sorted by class). */
-export function childOf(s: u32, cls: u32): i32 {
-  let lo = load<u32>(tables.edgeStart + (<usize>s << 2));
-  let hi = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const edge = load<u32>(tables.edges + (<usize>mid << 2));
-    const c = edge & 0xff;
-    if (c == cls) return <i32>(edge >> 8);
-    if (c < cls) lo = mid + 1; else hi = mid;
-  }
-  return -1;
-}
-
-@inline function ownOutputs(s: u32): bool {
-  return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2));
-}
-
-/**
- * Computes the failure links (the longest proper suffix of a state's path that is a state) and
- * the output links (the nearest state on the failure chain with outputs of its own), in state
- * order. The pack stores neither: they follow from the trie, and deriving them here keeps packs
- * small. A numbering in which a failure link does not point backwards is refused.
- */
-function linkAutomaton(): bool {
-  const states = tables.stateCount;
-  tables.fail = heap.alloc(<usize>states << 2);
-  tables.outLink = heap.alloc(<usize>states << 2);
-  store<u32>(tables.fail, 0);
-  store<u32>(tables.outLink, 0);
-  for (let s: u32 = 0; s < states; s++) {
-    const e1 = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
-    for (let e = load<u32>(tables.edgeStart + (<usize>s << 2)); e < e1; e++) {
-      const edge = load<u32>(tables.edges + (<usize>e << 2));
-      const t = edge >> 8, cls = edge & 0xff;
-      let f: u32 = 0;
-      if (s != 0) {
-        let g = load<u32>(tables.fail + (<usize>s << 2));
-        while (true) {
-          const next = childOf(g, cls);
-          if (next >= 0) { f = <u32>next; break; }
-          if (g == 0) break;
-          g = load<u32>(tables.fail + (<usize>g << 2));
-        }
-      }
-      if (f >= t) return false;
-      store<u32>(tables.fail + (<usize>t << 2), f);
-      store<u32>(tables.outLink + (<usize>t << 2), ownOutputs(f) ? f : load<u32>(tables.outLink + (<usize>f << 2)));
-    }
-  }
-  return true;
+  const ok = readTrie(tables.trie, base + sectionOffset[SECTION_AUTOMATON], sectionLength[SECTION_AUTOMATON], tables.patternCount);
+  return ok ? STATUS_OK : STATUS_BAD_AUTOMATON;
 }
 
 /** Checks a set offset: inside the set words, with its ids inside too. */

@@ -54,17 +54,18 @@ function insertWildcardThird(a: u32, b: u32): void {
  * through parent links. Returns false to run unfiltered.
  */
 export function buildPrefilter(): bool {
-  const states = tables.stateCount;
+  const trie = tables.trie;
+  const states = trie.stateCount;
   if (tables.patternCount == 0) return false;
   // Representative folded byte of each class: the class's bytes all agree under b | 0x20.
   const rep = heap.alloc(256);
-  for (let b: i32 = 255; b >= 0; b--) store<u8>(rep + <usize>load<u8>(tables.classOf + b), <u8>(b | 0x20));
+  for (let b: i32 = 255; b >= 0; b--) store<u8>(rep + <usize>load<u8>(trie.classOf + b), <u8>(b | 0x20));
   const parent = heap.alloc(<usize>states << 2);
   const parentClass = heap.alloc(<usize>states);
   for (let s: u32 = 0; s < states; s++) {
-    const e1 = load<u32>(tables.edgeStart + (<usize>(s + 1) << 2));
-    for (let e = load<u32>(tables.edgeStart + (<usize>s << 2)); e < e1; e++) {
-      const edge = load<u32>(tables.edges + (<usize>e << 2));
+    const e1 = load<u32>(trie.edgeStart + (<usize>(s + 1) << 2));
+    for (let e = load<u32>(trie.edgeStart + (<usize>s << 2)); e < e1; e++) {
+      const edge = load<u32>(trie.edges + (<usize>e << 2));
       store<u32>(parent + (<usize>(edge >> 8) << 2), s);
       store<u8>(parentClass + <usize>(edge >> 8), <u8>(edge & 0xff));
     }
@@ -74,9 +75,9 @@ export function buildPrefilter(): bool {
   memory.fill(bitmap, 0, bytes);
   const scratch = heap.alloc(4096);
   for (let t: u32 = 1; t < states; t++) {
-    const o1 = load<u32>(tables.outStart + (<usize>(t + 1) << 2));
-    for (let o = load<u32>(tables.outStart + (<usize>t << 2)); o < o1; o++) {
-      const p = load<u32>(tables.outputs + (<usize>o << 2));
+    const o1 = load<u32>(trie.outStart + (<usize>(t + 1) << 2));
+    for (let o = load<u32>(trie.outStart + (<usize>t << 2)); o < o1; o++) {
+      const p = load<u32>(trie.outputs + (<usize>o << 2));
       const len = load<u32>(tables.patterns + <usize>p * PATTERN_SIZE);
       // Read the pattern back: `len` steps up from its state must end at the root.
       let cur = t;

@@ -3,58 +3,16 @@
 // prefilter) or the compact form itself (goto edges plus failure links). Both report the same
 // pattern ends; `matches.ts` turns them into signature hits.
 
-import { tables, childOf } from "./pack";
+import { tables } from "./pack";
+import { childOf, hasOutputs, buildDense } from "./trie";
 import { onPatternEnd } from "./matches";
 import { bitmap, stride, trigramHash, secondBytes, bigrams, maxKeyOffset } from "./prefilter";
 
-/**
- * dense[row + classOffset] = next row | 1 (next has outputs) | 2 (next is shallow: depth < 3),
- * rows and class offsets in bytes (state × classCount × 4, class × 4).
- */
-let dense: usize = 0;
-let classOffset: usize = 0;
-let rowBytes: u32 = 0;
 let denseReady = false;
 
-function depthsOf(states: usize): usize {
-  const depth = heap.alloc(states);
-  store<u8>(depth, 0);
-  for (let s: usize = 0; s < states; s++) {
-    const d = load<u8>(depth + s);
-    const e1 = load<u32>(tables.edgeStart + ((s + 1) << 2));
-    for (let e = load<u32>(tables.edgeStart + (s << 2)); e < e1; e++) {
-      store<u8>(depth + <usize>(load<u32>(tables.edges + (<usize>e << 2)) >> 8), d < 3 ? d + 1 : 3);
-    }
-  }
-  return depth;
-}
-
-/** Builds the dense table; `fail[s] < s` (checked at load) makes one pass in state order enough. */
-export function buildDense(): bool {
-  const C = <usize>tables.classCount;
-  const states = <usize>tables.stateCount;
-  rowBytes = <u32>(C * 4);
-  const depth = depthsOf(states);
-  dense = heap.alloc(states * C * 4);
-  classOffset = heap.alloc(256 * 4);
-  for (let b: usize = 0; b < 256; b++) store<u32>(classOffset + (b << 2), <u32>load<u8>(tables.classOf + b) << 2);
-  for (let s: usize = 0; s < states; s++) {
-    const row = dense + s * C * 4;
-    if (s == 0) {
-      memory.fill(row, 0, C * 4);
-      // The root is depth 0, so every transition back to it is shallow.
-      for (let c: usize = 0; c < C; c++) store<u32>(row + (c << 2), 2);
-    } else {
-      memory.copy(row, dense + <usize>load<u32>(tables.fail + (s << 2)) * C * 4, C * 4);
-    }
-    const e1 = load<u32>(tables.edgeStart + ((s + 1) << 2));
-    for (let e = load<u32>(tables.edgeStart + (s << 2)); e < e1; e++) {
-      const edge = load<u32>(tables.edges + (<usize>e << 2));
-      const t = <usize>(edge >> 8);
-      const flags: u32 = (hasOutputs(<u32>t) ? 1 : 0) | (load<u8>(depth + t) < 3 ? 2 : 0);
-      store<u32>(row + (<usize>(edge & 0xff) << 2), <u32>(t * C * 4) | flags);
-    }
-  }
+/** Builds the signatures' dense table. */
+export function buildSignatureDense(): bool {
+  buildDense(tables.trie);
   denseReady = true;
   return true;
 }
@@ -63,28 +21,24 @@ export function isDense(): bool {
   return denseReady;
 }
 
-/** A pattern ends at `s`: its own, or one on its output-link chain. */
-@inline function hasOutputs(s: u32): bool {
-  return load<u32>(tables.outStart + (<usize>(s + 1) << 2)) != load<u32>(tables.outStart + (<usize>s << 2))
-    || load<u32>(tables.outLink + (<usize>s << 2)) != 0;
-}
-
 /** Reports the patterns ending at `s`: its own, then along the output links. */
 function reportOutputs(state: u32, hay: usize, len: u32, end: u32): void {
+  const t = tables.trie;
   let s = state;
   while (true) {
-    const o1 = load<u32>(tables.outStart + (<usize>(s + 1) << 2));
-    for (let o = load<u32>(tables.outStart + (<usize>s << 2)); o < o1; o++) {
-      onPatternEnd(load<u32>(tables.outputs + (<usize>o << 2)), hay, len, end);
+    const o1 = load<u32>(t.outStart + (<usize>(s + 1) << 2));
+    for (let o = load<u32>(t.outStart + (<usize>s << 2)); o < o1; o++) {
+      onPatternEnd(load<u32>(t.outputs + (<usize>o << 2)), hay, len, end);
     }
-    s = load<u32>(tables.outLink + (<usize>s << 2));
+    s = load<u32>(t.outLink + (<usize>s << 2));
     if (s == 0) return;
   }
 }
 
 /** Runs the dense DFA over the whole field. */
 function scanDenseAll(hay: usize, len: u32): void {
-  const table = dense, offsets = classOffset;
+  const t = tables.trie;
+  const table = t.dense, offsets = t.classOffset, rowBytes = t.rowBytes;
   let at: u32 = 0;
   for (let i: u32 = 0; i < len; i++) {
     const entry = load<u32>(table + <usize>at + <usize>load<u32>(offsets + (<usize>load<u8>(hay + i) << 2)));
@@ -107,7 +61,8 @@ function scanDenseAll(hay: usize, len: u32): void {
  * maxKeyOffset + 3: linear time. The caller guarantees 4 readable bytes past the field's end.
  */
 function scanDenseFiltered(hay: usize, len: u32): void {
-  const table = dense, offsets = classOffset, bits = bitmap, seconds = secondBytes, pairs = bigrams;
+  const t = tables.trie;
+  const table = t.dense, offsets = t.classOffset, rowBytes = t.rowBytes, bits = bitmap, seconds = secondBytes, pairs = bigrams;
   let i: u32 = 0;
   while (i < len) {
     const word = load<u32>(hay + i) | 0x20202020;
@@ -137,17 +92,18 @@ function scanDenseFiltered(hay: usize, len: u32): void {
 
 /** Scans `len` bytes at `hay` with the compact form, following failure links. */
 export function scanCompact(hay: usize, len: u32): void {
-  const classOf = tables.classOf;
+  const t = tables.trie;
+  const classOf = t.classOf;
   let s: u32 = 0;
   for (let i: u32 = 0; i < len; i++) {
     const cls = <u32>load<u8>(classOf + <usize>load<u8>(hay + i));
     while (true) {
-      const next = childOf(s, cls);
+      const next = childOf(t, s, cls);
       if (next >= 0) { s = <u32>next; break; }
       if (s == 0) break;
-      s = load<u32>(tables.fail + (<usize>s << 2));
+      s = load<u32>(t.fail + (<usize>s << 2));
     }
-    if (hasOutputs(s)) reportOutputs(s, hay, len, i + 1);
+    if (hasOutputs(t, s)) reportOutputs(s, hay, len, i + 1);
   }
 }
 
