@@ -2,16 +2,19 @@
 // { blockAI: true, allow: ["OAI-SearchBot", "MistralAI-User"], robotsTxt: true }.
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { headerValue, replayHead, sendRaw } from "./raw-request.mjs";
 
 /**
- * The headers a real Chromium sends with a navigation (the captured headful request), so the
- * "human" request looks human to header heuristics too, not like Node's fetch with a Chrome UA.
- * Host and Connection are the transport's; the server is plain HTTP on loopback.
+ * A real Chromium navigation (the captured headful request over plain HTTP on loopback), replayed byte
+ * for byte so the "human" request looks human to header-order heuristics too; Node's fetch would
+ * reorder its headers and add its own.
  */
 const CAPTURED = JSON.parse(readFileSync(new URL("../../fixtures/requests/chromium-headful-http-loopback.json", import.meta.url), "utf8"));
-export const BROWSER_HEADERS = Object.fromEntries(CAPTURED.request.headers.filter(([k]) => !/^(host|connection|user-agent)$/i.test(k)));
-/** The captured browser's own user agent, consistent with its client hints. */
-export const BROWSER_UA = CAPTURED.request.headers.find(([k]) => /^user-agent$/i.test(k))[1];
+/** Claims a client might forge to pass as verified: the apps must see botsift's tags, not these. */
+const FORGED_TAGS = [["x-botsift-class", "verified_bot"], ["x-botsift-score", "1"]];
+
+/** The exact bytes the battery sends as the browser to `base + path`. */
+export const browserRequest = (base, path) => replayHead(CAPTURED.raw, base + path, FORGED_TAGS);
 
 export const UA = {
   chrome: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36",
@@ -35,10 +38,17 @@ export async function get(base, path, userAgent, headers = {}, method = "GET") {
   return { status: r.status, type: r.headers.get("content-type") ?? "", text, json: () => JSON.parse(text) };
 }
 
+/** GET `path` as the captured Chromium (see browserRequest), answered like get(). */
+export async function getAsBrowser(base, path) {
+  const r = await sendRaw(base + path, browserRequest(base, path), { timeoutMs: TIMEOUT });
+  const text = r.body.toString("utf8");
+  return { status: r.status, type: headerValue(r.headers, "content-type") ?? "", text, json: () => JSON.parse(text) };
+}
+
 /** Runs the battery against `base`; `app` is the example's runtime name in its JSON answers. */
 /** `addressKnown`: the runtime tells the engine the client address (workerd run locally has no cf-connecting-ip). */
 export async function battery(base, app, { context = false, addressKnown = true } = {}) {
-  const human = await get(base, "/hello", BROWSER_UA, { ...BROWSER_HEADERS, "x-botsift-class": "verified_bot", "x-botsift-score": "99" });
+  const human = await getAsBrowser(base, "/hello");
   assert.is(human.status, 200, `${app}: browser → 200 (${human.text})`);
   const h = human.json();
   assert.is(h.runtime, app);
