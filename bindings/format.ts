@@ -244,7 +244,10 @@ export const FN_CIDR = 12;
 export const FN_CIDR6 = 13;
 export const FN_JOIN = 14;
 export const FN_REMOVE_BYTES = 15;
-export const FN_LIMIT = 16;
+export const FN_DECODE_BASE64 = 16;
+export const FN_LOOKUP_JSON_STRING = 17;
+export const FN_LOOKUP_JSON_INTEGER = 18;
+export const FN_LIMIT = 19;
 
 // Set kinds (OP_IN_SET data: kind u32, count u32, entries).
 export const SET_BYTES = 1; // entries: length u32, bytes (4-aligned)

@@ -36,6 +36,7 @@ const FUNCTIONS: Readonly<Record<string, number>> = {
   lower: F.FN_LOWER, upper: F.FN_UPPER, len: F.FN_LEN, starts_with: F.FN_STARTS_WITH, ends_with: F.FN_ENDS_WITH,
   concat: F.FN_CONCAT, substring: F.FN_SUBSTRING, to_string: F.FN_TO_STRING, url_decode: F.FN_URL_DECODE,
   any: F.FN_ANY, all: F.FN_ALL, cidr: F.FN_CIDR, cidr6: F.FN_CIDR6, join: F.FN_JOIN, remove_bytes: F.FN_REMOVE_BYTES,
+  decode_base64: F.FN_DECODE_BASE64, lookup_json_string: F.FN_LOOKUP_JSON_STRING, lookup_json_integer: F.FN_LOOKUP_JSON_INTEGER,
 };
 
 const CMP: Readonly<Record<string, number>> = { eq: F.CMP_EQ, ne: F.CMP_NE, lt: F.CMP_LT, le: F.CMP_LE, gt: F.CMP_GT, ge: F.CMP_GE };

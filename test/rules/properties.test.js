@@ -85,7 +85,8 @@ const stringExpr = fc.letrec((tie) => ({
     tie("expr").map((e) => `upper(${e})`),
     fc.tuple(tie("expr"), stringLiteral).map(([e, l]) => `concat(${e}, ${l})`),
     fc.tuple(tie("expr"), fc.integer({ min: -3, max: 3 })).map(([e, n]) => `substring(${e}, ${n})`),
-    fc.constantFrom("url_decode(http.request.uri.query)", 'url_decode(http.cookie, "r")', "to_string(cf.bot_management.score)", "to_string(ip.src)"),
+    fc.constantFrom("url_decode(http.request.uri.query)", 'url_decode(http.cookie, "r")', "to_string(cf.bot_management.score)", "to_string(ip.src)",
+      "decode_base64(http.cookie)", 'lookup_json_string(http.cookie, "a")', 'lookup_json_string(http.cookie, "a", 0)'),
   ),
 })).expr;
 
@@ -124,7 +125,7 @@ const FIELD_VALUES = fc.record({
   "http.user_agent": fc.option(text, { nil: undefined }),
   "http.request.uri.path": fc.option(text, { nil: undefined }),
   "http.request.uri.query": fc.option(text, { nil: undefined }),
-  "http.cookie": fc.option(fc.oneof(text, fc.constantFrom('{"a": 5}', '{"a": "x"}', "YQ==")), { nil: undefined }),
+  "http.cookie": fc.option(fc.oneof(text, fc.constantFrom('{"a": 5}', '{"a": "x"}', '{"a": ["y", 1]}', "YQ==", "Y!")), { nil: undefined }),
   "http.request.method": fc.option(fc.constantFrom("GET", "POST"), { nil: undefined }),
   "http.request.headers": fc.option(fc.dictionary(fc.constantFrom("x-a", "x-b"), fc.array(text, { maxLength: 3 })), { nil: undefined }),
   "http.request.headers.names": fc.option(fc.array(text, { maxLength: 3 }), { nil: undefined }),
