@@ -6,16 +6,24 @@ import { BotsiftError } from "../errors.js";
  * A pattern was refused: unsupported syntax, a syntax error, or a limit exceeded.
  * `offset` is the index in the pattern string (UTF-16 code units, as JS indexes strings) where
  * the problem starts; 0 for problems of the whole pattern (DFA state budget, NFA size).
+ * `end` (exclusive, > offset) closes the offending text, so callers that show the pattern in
+ * context (the rules checker) can underline the construct, not just its first character; it may
+ * be `pattern.length + 1` for a problem at the very end. `limit` names the limit when one was
+ * exceeded, so callers can name their own setting for it without parsing `message`.
  * `message` says what is wrong and, where there is one, how to fix it.
  */
 export class RegexError extends BotsiftError {
   readonly offset: number;
+  readonly end: number;
   readonly pattern: string;
-  constructor(message: string, offset: number, pattern: string) {
+  readonly limit: keyof RegexLimits | undefined;
+  constructor(message: string, offset: number, pattern: string, detail: { end?: number; limit?: keyof RegexLimits } = {}) {
     super("REGEX", message);
     this.name = "RegexError";
     this.offset = offset;
+    this.end = Math.max(detail.end ?? offset + 1, offset + 1);
     this.pattern = pattern;
+    this.limit = detail.limit;
   }
 }
 

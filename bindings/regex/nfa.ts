@@ -81,7 +81,7 @@ class Builder {
   add(kind: number, bytes: number[] = [], next = -1, look = 0): number {
     const n = this.nfa;
     if (n.kind.length >= this.limits.maxNfaStates) {
-      throw new RegexError(`pattern ${quote(this.pattern)} needs more than maxNfaStates = ${this.limits.maxNfaStates} automaton nodes once its repetitions are expanded; lower the repetition counts or raise maxNfaStates`, 0, this.pattern);
+      throw new RegexError(`pattern ${quote(this.pattern)} needs more than maxNfaStates = ${this.limits.maxNfaStates} automaton nodes once its repetitions are expanded; lower the repetition counts or raise maxNfaStates`, 0, this.pattern, { end: this.pattern.length, limit: "maxNfaStates" });
     }
     n.kind.push(kind);
     n.bytes.push(bytes);

@@ -38,13 +38,15 @@ export class Lexer {
     return this.flags.u ? negate(set) : negateBytes(set);
   }
 
-  protected fail(message: string, at = this.pos): never {
-    throw new RegexError(message, at, this.src);
+  /** `end` closes the offending text (default: the character at `at`); see RegexError. */
+  protected fail(message: string, at = this.pos, end?: number, limit?: keyof RegexLimits): never {
+    const cp = this.src.codePointAt(at);
+    throw new RegexError(message, at, this.src, { end: end ?? at + (cp !== undefined && cp > 0xffff ? 2 : 1), limit });
   }
 
   /** `what` names the construct with its verb, e.g. "backreferences (\\1) are". */
-  protected unsupported(what: string, at: number): never {
-    this.fail(`${what} not supported: ${LINEAR}`, at);
+  protected unsupported(what: string, at: number, end?: number): never {
+    this.fail(`${what} not supported: ${LINEAR}`, at, end);
   }
 
   protected ch(at = this.pos): string {
@@ -96,17 +98,17 @@ export class Lexer {
         continue;
       }
       if (this.at("&&") || this.at("~~") || (this.at("--") && !first)) {
-        this.fail(`class set operations (&&, --, ~~) are not supported; escape the character (\\${c}) to match it literally`);
+        this.fail(`class set operations (&&, --, ~~) are not supported; escape the character (\\${c}) to match it literally`, this.pos, this.pos + 2);
       }
       const lo = this.parseClassAtom();
       first = false;
-      if (this.at("--")) this.fail("class set operations (&&, --, ~~) are not supported; escape the character (\\-) to match it literally");
+      if (this.at("--")) this.fail("class set operations (&&, --, ~~) are not supported; escape the character (\\-) to match it literally", this.pos, this.pos + 2);
       if ("cp" in lo && this.ch() === "-" && this.ch(this.pos + 1) !== "]" && this.ch(this.pos + 1) !== "") {
         const dash = this.pos;
         this.pos++;
         const hi = this.parseClassAtom();
-        if (!("cp" in hi)) this.fail("a class such as \\d cannot end a range; escape the - as \\-", dash);
-        if (hi.cp < lo.cp) this.fail(`invalid class range: ${String.fromCodePoint(lo.cp)} comes after ${String.fromCodePoint(hi.cp)}`, dash);
+        if (!("cp" in hi)) this.fail("a class such as \\d cannot end a range; escape the - as \\-", dash, this.pos);
+        if (hi.cp < lo.cp) this.fail(`invalid class range: ${String.fromCodePoint(lo.cp)} comes after ${String.fromCodePoint(hi.cp)}`, dash, this.pos);
         acc.push(lo.cp, hi.cp);
       } else if ("cp" in lo) acc.push(lo.cp, lo.cp);
       else {
@@ -128,7 +130,7 @@ export class Lexer {
     const negated = this.ch(this.pos + 2) === "^";
     const name = this.src.slice(this.pos + (negated ? 3 : 2), end);
     const set = Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined;
-    if (!set) this.fail(`unknown POSIX class [:${name}:]; known: ${Object.keys(POSIX_CLASSES).join(", ")}`);
+    if (!set) this.fail(`unknown POSIX class [:${name}:]; known: ${Object.keys(POSIX_CLASSES).join(", ")}`, this.pos, end + 2);
     this.pos = end + 2;
     return negated ? this.complement(set) : set;
   }
@@ -137,13 +139,13 @@ export class Lexer {
     const at = this.pos;
     if (this.ch() === "\\") {
       const e = this.parseEscape(true);
-      if ("look" in e) this.fail("assertions are not allowed in a class", at);
+      if ("look" in e) this.fail("assertions are not allowed in a class", at, this.pos);
       return e;
     }
     const cp = this.src.codePointAt(this.pos)!;
     this.pos += cp > 0xffff ? 2 : 1;
     if (cp > 0x7f && !this.flags.u) {
-      this.fail(`non-ASCII characters are not allowed in a class in byte mode (a class matches one byte); write ${String.fromCodePoint(cp)} outside the class, e.g. (?:${String.fromCodePoint(cp)}|[a-z]), or use \\xHH bytes`, at);
+      this.fail(`non-ASCII characters are not allowed in a class in byte mode (a class matches one byte); write ${String.fromCodePoint(cp)} outside the class, e.g. (?:${String.fromCodePoint(cp)}|[a-z]), or use \\xHH bytes`, at, this.pos);
     }
     return { cp };
   }
@@ -156,7 +158,12 @@ export class Lexer {
     if (c === "") this.fail("the pattern ends with a lone \\; write \\\\ for a backslash", start);
     this.pos++;
     const noClass = (what: string) => {
-      if (inClass) this.fail(`${what} is not allowed in a class`, start);
+      if (inClass) this.fail(`${what} is not allowed in a class`, start, this.pos);
+    };
+    // Underlines the escape, with the `{…}` or `<…>` that follows it when there is one.
+    const through = (close: string) => {
+      const i = this.ch() === (close === "}" ? "{" : "<") ? this.src.indexOf(close, this.pos) : -1;
+      return i < 0 ? this.pos : i + 1;
     };
     switch (c) {
       case "n": return { cp: 10 };
@@ -170,7 +177,7 @@ export class Lexer {
       case "x": case "u": case "U": {
         const cp = this.parseHex(c, start);
         if (this.flags.u) return { cp };
-        if (cp > 0xff) this.fail(`${this.src.slice(start, this.pos)} is above \\xFF: in byte mode an escape is one byte; write the character itself to match its UTF-8 bytes`, start);
+        if (cp > 0xff) this.fail(`${this.src.slice(start, this.pos)} is above \\xFF: in byte mode an escape is one byte; write the character itself to match its UTF-8 bytes`, start, this.pos);
         return { cp, byte: true };
       }
       case "A": noClass("\\A"); return { look: "start" };
@@ -185,33 +192,34 @@ export class Lexer {
             return { look: kind === "start" ? "wordStart" : "wordEnd" };
           }
         }
-        this.fail("unsupported word boundary: use \\b, \\B, \\b{start} or \\b{end}", start);
+        this.fail("unsupported word boundary: use \\b, \\B, \\b{start} or \\b{end}", start, through("}"));
       }
       // falls through (fail never returns)
       case "<": case ">":
         if (inClass) return { cp: c.charCodeAt(0) };
         return { look: c === "<" ? "wordStart" : "wordEnd" };
       case "0":
-        this.fail("octal escapes are not supported; write \\x00 for a NUL byte", start);
+        this.fail("octal escapes are not supported; write \\x00 for a NUL byte", start, this.pos);
       // falls through
       case "k": case "g":
-        this.unsupported(`backreferences (\\${c}…) are`, start);
+        this.unsupported(`backreferences (\\${c}…) are`, start, through(">"));
       // falls through
       case "p": case "P":
-        this.fail(`Unicode classes (\\${c}{…}) are not supported: \\d \\w \\s are ASCII; write an explicit class such as [A-Za-z]`, start);
+        this.fail(`Unicode classes (\\${c}{…}) are not supported: \\d \\w \\s are ASCII; write an explicit class such as [A-Za-z]`, start, through("}"));
       // falls through
       case "Q": case "E":
-        this.fail("\\Q…\\E quoting is not supported; escape each special character with \\", start);
+        this.fail("\\Q…\\E quoting is not supported; escape each special character with \\", start, this.pos);
       // falls through
       case "Z":
-        this.fail("\\Z is not supported; use \\z (end of input) or $", start);
+        this.fail("\\Z is not supported; use \\z (end of input) or $", start, this.pos);
       // falls through
       case "C":
-        this.fail("\\C (any single byte) is not supported; use . to match one character", start);
+        this.fail("\\C (any single byte) is not supported; use . to match one character", start, this.pos);
     }
-    if (c >= "1" && c <= "9") this.unsupported(`backreferences (\\${c}) are`, start);
+    if (c >= "1" && c <= "9") this.unsupported(`backreferences (\\${c}) are`, start, this.pos);
     if (isPunct(c) || c === " ") return { cp: c.charCodeAt(0) };
-    this.fail(`unknown escape \\${String.fromCodePoint(this.src.codePointAt(start + 1)!)}; to match a punctuation character, escape it as in \\.`, start);
+    const shown = String.fromCodePoint(this.src.codePointAt(start + 1)!);
+    this.fail(`unknown escape \\${shown}; to match a punctuation character, escape it as in \\.`, start, start + 1 + shown.length);
   }
 
   /** Digits of `\xHH`, `\x{H…}`, `\uHHHH`, `\u{H…}` or `\UHHHHHHHH`, after the letter. */
@@ -220,17 +228,17 @@ export class Lexer {
     if (this.ch() === "{") {
       const end = this.src.indexOf("}", this.pos);
       digits = end < 0 ? "" : this.src.slice(this.pos + 1, end);
-      if (digits.length < 1 || digits.length > 8 || ![...digits].every(isHex)) this.fail(`invalid \\${kind}{…} escape: write 1 to 8 hex digits between the braces`, start);
+      if (digits.length < 1 || digits.length > 8 || ![...digits].every(isHex)) this.fail(`invalid \\${kind}{…} escape: write 1 to 8 hex digits between the braces`, start, end < 0 ? this.pos : end + 1);
       this.pos = end + 1;
     } else {
       const n = kind === "x" ? 2 : kind === "u" ? 4 : 8;
       digits = this.src.slice(this.pos, this.pos + n);
-      if (digits.length !== n || ![...digits].every(isHex)) this.fail(`invalid \\${kind} escape: write exactly ${n} hex digits, or \\${kind}{…}`, start);
+      if (digits.length !== n || ![...digits].every(isHex)) this.fail(`invalid \\${kind} escape: write exactly ${n} hex digits, or \\${kind}{…}`, start, this.pos + digits.length);
       this.pos += n;
     }
     const cp = parseInt(digits, 16);
-    if (cp > MAX_SCALAR) this.fail(`\\${kind}{${digits}} is beyond U+10FFFF, the largest code point`, start);
-    if (cp >= 0xd800 && cp <= 0xdfff) this.fail(`\\${kind}{${digits}} is a surrogate code point, not a Unicode scalar value`, start);
+    if (cp > MAX_SCALAR) this.fail(`\\${kind}{${digits}} is beyond U+10FFFF, the largest code point`, start, this.pos);
+    if (cp >= 0xd800 && cp <= 0xdfff) this.fail(`\\${kind}{${digits}} is a surrogate code point, not a Unicode scalar value`, start, this.pos);
     return cp;
   }
 }

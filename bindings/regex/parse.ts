@@ -41,7 +41,7 @@ class Parser extends Lexer {
 
   parseAll(): Node {
     if (this.src.length > this.limits.maxLength) {
-      this.fail(`pattern is ${this.src.length} characters long, over maxLength = ${this.limits.maxLength}`, this.limits.maxLength);
+      this.fail(`pattern is ${this.src.length} characters long, over maxLength = ${this.limits.maxLength}`, this.limits.maxLength, this.src.length, "maxLength");
     }
     const node = this.parseAlt();
     if (this.pos < this.src.length) this.fail("unmatched ): no group is open here; escape it as \\)");
@@ -100,12 +100,12 @@ class Parser extends Lexer {
     if (shape === null) return null;
     const count = (digits: string) => {
       const n = Number(digits);
-      if (n > this.limits.maxRepeat) this.fail(`repetition count ${digits} exceeds maxRepeat = ${this.limits.maxRepeat}`);
+      if (n > this.limits.maxRepeat) this.fail(`repetition count ${digits} exceeds maxRepeat = ${this.limits.maxRepeat}`, this.pos, shape.end, "maxRepeat");
       return n;
     };
     const min = count(shape.min);
     const max = shape.max === undefined ? min : shape.max === "" ? Infinity : count(shape.max);
-    if (min > max) this.fail(`invalid repetition {${min},${max}}: the minimum is larger than the maximum`);
+    if (min > max) this.fail(`invalid repetition {${min},${max}}: the minimum is larger than the maximum`, this.pos, shape.end);
     return { min, max, end: shape.end };
   }
 
@@ -134,7 +134,7 @@ class Parser extends Lexer {
       greedy = false;
       this.pos++;
     } else if (this.ch() === "+") {
-      this.unsupported(`possessive repetition (${this.src.slice(opAt, this.pos + 1)}) is`, opAt);
+      this.unsupported(`possessive repetition (${this.src.slice(opAt, this.pos + 1)}) is`, opAt, this.pos + 1);
     }
     this.skipExtended();
     if (this.isQuantifierHere()) {
@@ -205,26 +205,29 @@ class Parser extends Lexer {
     if (this.ch() === "?") {
       this.pos++;
       const rest = this.src.slice(this.pos, this.pos + 3);
-      if (rest.startsWith("=")) this.unsupported("lookahead (?=…) is", open);
-      if (rest.startsWith("!")) this.unsupported("negative lookahead (?!…) is", open);
-      if (rest.startsWith("<=")) this.unsupported("lookbehind (?<=…) is", open);
-      if (rest.startsWith("<!")) this.unsupported("negative lookbehind (?<!…) is", open);
-      if (rest.startsWith(">")) this.unsupported("atomic groups (?>…) are", open);
-      if (rest.startsWith("(")) this.unsupported("conditionals (?(…)…) are", open);
-      if (rest.startsWith("|")) this.fail("branch reset groups (?|…) are not supported; use (?:…)", open);
-      if (rest.startsWith("#")) this.fail("comment groups (?#…) are not supported; use the x flag and # comments", open);
-      if (rest.startsWith("P=")) this.unsupported("backreferences (?P=name) are", open);
+      // The opening syntax, e.g. `(?<=`, is what the error underlines.
+      const opening = (n: number) => this.pos + n;
+      if (rest.startsWith("=")) this.unsupported("lookahead (?=…) is", open, opening(1));
+      if (rest.startsWith("!")) this.unsupported("negative lookahead (?!…) is", open, opening(1));
+      if (rest.startsWith("<=")) this.unsupported("lookbehind (?<=…) is", open, opening(2));
+      if (rest.startsWith("<!")) this.unsupported("negative lookbehind (?<!…) is", open, opening(2));
+      if (rest.startsWith(">")) this.unsupported("atomic groups (?>…) are", open, opening(1));
+      if (rest.startsWith("(")) this.unsupported("conditionals (?(…)…) are", open, opening(1));
+      if (rest.startsWith("|")) this.fail("branch reset groups (?|…) are not supported; use (?:…)", open, opening(1));
+      if (rest.startsWith("#")) this.fail("comment groups (?#…) are not supported; use the x flag and # comments", open, opening(1));
+      if (rest.startsWith("P=")) this.unsupported("backreferences (?P=name) are", open, opening(2));
       if (rest.startsWith("P>") || rest.startsWith("&") || rest.startsWith("R") || isDigit(rest[0]) || ((rest[0] === "+" || rest[0] === "-") && isDigit(rest[1]))) {
-        this.unsupported("recursion and subroutine calls ((?R), (?1), (?&name)) are", open);
+        const close = this.src.indexOf(")", this.pos);
+        this.unsupported("recursion and subroutine calls ((?R), (?1), (?&name)) are", open, close < 0 ? opening(1) : close + 1);
       }
-      if (rest.startsWith("'")) this.fail("(?'name'…) is not supported; write a named group as (?P<name>…)", open);
+      if (rest.startsWith("'")) this.fail("(?'name'…) is not supported; write a named group as (?P<name>…)", open, opening(1));
       if (rest.startsWith("P<") || rest.startsWith("<")) {
         this.pos += rest.startsWith("P") ? 2 : 1;
         let i = this.pos;
         while (isNameChar(this.ch(i))) i++;
         name = this.src.slice(this.pos, i);
         if (name === "" || isDigit(name[0]) || this.ch(i) !== ">") {
-          this.fail("invalid group name: a name starts with a letter or _, holds letters, digits and _, and ends with >");
+          this.fail("invalid group name: a name starts with a letter or _, holds letters, digits and _, and ends with >", this.pos, this.ch(i) === ">" ? i + 1 : i);
         }
         this.pos = i + 1;
       } else {
@@ -233,7 +236,7 @@ class Parser extends Lexer {
         capture = false;
       }
     }
-    if (++this.depth > this.limits.maxNesting) this.fail(`groups are nested deeper than maxNesting = ${this.limits.maxNesting}`, open);
+    if (++this.depth > this.limits.maxNesting) this.fail(`groups are nested deeper than maxNesting = ${this.limits.maxNesting}`, open, undefined, "maxNesting");
     const item = this.parseAlt();
     this.flags = saved;
     this.depth--;

@@ -191,7 +191,7 @@ export function subsetConstruction(nfa: Nfa, classOf: Uint8Array, classCount: nu
   let matchState = -1;
   const newState = (nodes: Int32Array, flags: number, look: boolean): number => {
     if (sets.length >= maxStates) {
-      throw new RegexError(`pattern ${quote(pattern)} needs more than maxStates = ${maxStates} DFA states; simplify it (a bounded repetition after an unbounded one, such as (a|b)*a(a|b){20}, multiplies states) or raise maxStates`, 0, pattern);
+      throw new RegexError(`pattern ${quote(pattern)} needs more than maxStates = ${maxStates} DFA states; simplify it (a bounded repetition after an unbounded one, such as (a|b)*a(a|b){20}, multiplies states) or raise maxStates`, 0, pattern, { end: pattern.length, limit: "maxStates" });
     }
     sets.push(nodes);
     flagsOf.push(flags);

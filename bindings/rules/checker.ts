@@ -8,7 +8,7 @@ import { formatExpr } from "./format.js";
 import { lookupFunction, FUNCTIONS, UNSUPPORTED_FUNCTIONS, type FunctionArg } from "./functions.js";
 import { ipCompare } from "./ip.js";
 import { quotedRegexOffsets } from "./lexer.js";
-import { parseRegex, RegexSyntaxError } from "./regex.js";
+import { checkRegex } from "./matches.js";
 import type { FieldDef, Scheme } from "./scheme.js";
 import type { RuleLimits } from "./settings.js";
 import { suggest } from "./suggest.js";
@@ -254,12 +254,8 @@ class Checker {
     const subject = left;
     switch (r.kind) {
       case "regex": {
-        try {
-          parseRegex(r.pattern, this.options.limits);
-        } catch (err) {
-          if (!(err instanceof RegexSyntaxError)) throw err;
-          this.fail(`invalid regular expression: ${err.message}`, this.regexSpan(r, err.start, err.end));
-        }
+        const problem = checkRegex(r.pattern, this.options.limits);
+        if (problem) this.fail(problem.message, this.regexSpan(r, problem.start, problem.end));
         return;
       }
       case "wildcard": {

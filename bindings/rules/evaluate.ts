@@ -6,8 +6,7 @@ import type { CheckedExpr, CompareExpr, IpAddress, Rhs, Typed } from "./ast.js";
 import { BotsiftError } from "../errors.js";
 import { bytesEqual, compareBytes, indexOfBytes, latin1, utf8 } from "./bytes.js";
 import { inCidr, ipCompare, ipEquals, parseIp } from "./ip.js";
-import { parseRegex } from "./regex.js";
-import { RegexProgram } from "./regex-match.js";
+import { regexTest } from "./matches.js";
 import type { FieldValues } from "./scheme.js";
 import { DEFAULT_LIMITS } from "./settings.js";
 import type { RuleType } from "./types.js";
@@ -33,7 +32,6 @@ export class RuleInputError extends BotsiftError {
 type CompiledList = { strings: Set<string>; ints: Set<number>; networks: { ip: IpAddress; prefix: number }[]; notIps: string[] };
 
 const wildcards = new WeakMap<object, WildcardPattern>();
-const regexes = new WeakMap<object, RegexProgram>();
 
 /** Evaluates a checked Boolean expression; a missing result is false. */
 export function evaluateExpression(expr: CheckedExpr, values: FieldValues, lists: NamedLists = {}): boolean {
@@ -119,7 +117,7 @@ class Evaluation {
       }
       case "contains": return indexOfBytes(value as Uint8Array, (r as { value: Uint8Array }).value) >= 0;
       case "wildcard": case "strict wildcard": return matchWildcard(this.wildcard(e), value as Uint8Array);
-      case "matches": return this.regex(r).test(value as Uint8Array);
+      case "matches": return regexTest((r as Extract<Rhs, { kind: "regex" }>).pattern, value as Uint8Array);
       case "in": return r.kind === "list" ? this.inList(r.name, value) : inSet(value, r as Extract<Rhs, { kind: "set" }>);
     }
   }
@@ -131,16 +129,6 @@ class Evaluation {
       wildcards.set(e.right, w);
     }
     return w;
-  }
-
-  private regex(r: Rhs): RegexProgram {
-    let p = regexes.get(r);
-    if (!p) {
-      const limits = { ...DEFAULT_LIMITS, maxRegexLength: Infinity, maxRegexRepetition: Infinity, maxRegexStates: Infinity, maxNestingDepth: Infinity };
-      p = new RegexProgram(parseRegex((r as { pattern: string }).pattern, limits));
-      regexes.set(r, p);
-    }
-    return p;
   }
 
   private inList(name: string, value: Value): boolean {

@@ -80,6 +80,6 @@ export { DEFAULT_LIMITS, type RuleLimits } from "./settings.js";
 export { FIELDS, FIELD_ALIASES, DEFAULT_SCHEME, Scheme, type FieldDef, type FieldValues, type FieldValue, type Presence } from "./scheme.js";
 export { FUNCTIONS, UNSUPPORTED_FUNCTIONS, type FunctionDef } from "./functions.js";
 export { typeName, STRING, INT, BOOL, IP, arrayOf, mapOf, type RuleType } from "./types.js";
-export { parseRegex, type RegexNode, type RegexAssertion } from "./regex.js";
+export { checkRegex, type RegexProblem } from "./matches.js";
 export { parseWildcard, matchWildcard, type WildcardPattern } from "./wildcard.js";
 export type * from "./ast.js";

@@ -4,7 +4,7 @@
 export interface RuleLimits {
   /** Characters (UTF-16 code units) in one expression. Cloudflare's documented limit is 4,096. */
   maxExpressionLength: number;
-  /** Nesting of parentheses, `not`, function calls and sets, and of groups and classes inside a regex. */
+  /** Nesting of parentheses, `not`, function calls and sets, and of groups inside a regex. */
   maxNestingDepth: number;
   /** Elements of one inline set `{…}`. */
   maxSetSize: number;
@@ -12,8 +12,17 @@ export interface RuleLimits {
   maxRegexLength: number;
   /** The largest count in a regex repetition `{n,m}`. */
   maxRegexRepetition: number;
-  /** States of the Thompson NFA of one regex (counted repetitions are unrolled). */
+  /**
+   * States of the DFA one regex compiles to, counted while it is built (before minimisation):
+   * the engine runs that DFA, so this bounds the tables a rule adds to the pack.
+   */
   maxRegexStates: number;
+  /**
+   * Nodes of the NFA the DFA is built from (counted repetitions unrolled). Checking a rule builds
+   * both automata, so this bounds how long a hostile pattern takes to refuse; it is tighter than
+   * the regex compiler's own default (100,000), which keeps every checked pattern compilable.
+   */
+  maxRegexNfaStates: number;
   /** `*` metacharacters in one wildcard pattern. */
   maxWildcardStars: number;
   /** Arguments of one function call (concat and lookup_json_* are variadic). */
@@ -27,6 +36,7 @@ export const DEFAULT_LIMITS: Readonly<RuleLimits> = Object.freeze({
   maxRegexLength: 1024,
   maxRegexRepetition: 1000,
   maxRegexStates: 10_000,
+  maxRegexNfaStates: 10_000,
   maxWildcardStars: 16,
   maxFunctionArgs: 32,
 });

@@ -92,6 +92,30 @@ for (const [pattern, options, message, offset] of GOLDEN) {
   });
 }
 
+test("errors close the offending text (end) and name an exceeded limit (limit)", () => {
+  const refused = (pattern, options = {}) => {
+    try {
+      compileRegex(pattern, options);
+    } catch (e) {
+      if (e instanceof RegexError) return { text: pattern.slice(e.offset, e.end), end: e.end, limit: e.limit };
+      throw e;
+    }
+    assert.unreachable(`${pattern} should be refused`);
+  };
+  assert.equal(refused("x(a)\\1"), { text: "\\1", end: 6, limit: undefined });
+  assert.equal(refused("a(?<=b)"), { text: "(?<=", end: 5, limit: undefined });
+  assert.equal(refused("\\p{Greek}"), { text: "\\p{Greek}", end: 9, limit: undefined });
+  assert.equal(refused("a{3,2}"), { text: "{3,2}", end: 6, limit: undefined });
+  assert.equal(refused("[a&&b]"), { text: "&&", end: 4, limit: undefined });
+  assert.equal(refused("x(a"), { text: "(", end: 2, limit: undefined });
+  assert.equal(refused("a\\"), { text: "\\", end: 2, limit: undefined });
+  assert.equal(refused("a😀{2,11}", { maxRepeat: 10 }), { text: "{2,11}", end: 9, limit: "maxRepeat" });
+  assert.equal(refused("((a))", { maxNesting: 1 }), { text: "(", end: 2, limit: "maxNesting" });
+  assert.equal(refused("abc", { maxLength: 2 }).limit, "maxLength");
+  assert.equal(refused("(a|b)*a(a|b){20}"), { text: "(a|b)*a(a|b){20}", end: 16, limit: "maxStates" });
+  assert.equal(refused("(a{100}){20}", { maxNfaStates: 1000 }), { text: "(a{100}){20}", end: 12, limit: "maxNfaStates" });
+});
+
 test("the state budget: (a|b)*a(a|b){n} grows past it, and compiles under it", () => {
   assert.throws(() => compileRegex("(a|b)*a(a|b){20}"), (e) => e instanceof RegexError && /maxStates = 10000/.test(e.message));
   // Anchored at the end, the minimal DFA must remember the last n + 1 bytes: 2^(n+1) states.

@@ -137,8 +137,11 @@ table("matches (docs)", [
   [`${PATH} matches "(?m)^b$"`, path("a\nb\nc"), true],
   [`${PATH} matches "^b$"`, path("a\nb\nc"), false],
   [`${PATH} matches "[[:digit:]]{4}"`, path("/y/2024"), true],
-  [`${PATH} matches "[a-z&&[^aeiou]]{3}"`, path("xyz"), true],
-  [`${PATH} matches "[a-z&&[^aeiou]]{3}"`, path("xaz"), false],
+  // Class set operations such as [a-z&&[^aeiou]] are not supported (README: differences from
+  // Cloudflare; errors.test.js has the error); the explicit class says the same.
+  [`${PATH} matches "[b-df-hj-np-tv-z]{3}"`, path("xyz"), true],
+  [`${PATH} matches "[b-df-hj-np-tv-z]{3}"`, path("xaz"), false],
+  [`${PATH} matches "(?u)^.$"`, path("é"), true], // in Unicode mode . is one character
   [`${PATH} matches "x"`, {}, false],
 ]);
 

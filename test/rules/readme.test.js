@@ -14,11 +14,12 @@ const cell = (s) => s.replace(/\|/g, "\\|");
 const PRESENCE = { always: "always", request: "from the request", platform: "platform or caller", identified: "when identified" };
 const LIMIT_DOCS = {
   maxExpressionLength: "characters in one expression (Cloudflare's limit is also 4,096)",
-  maxNestingDepth: "nesting of parentheses, not, calls and sets; of groups and classes in a regex",
+  maxNestingDepth: "nesting of parentheses, not, calls and sets; of groups in a regex",
   maxSetSize: "elements of one inline set {…}",
   maxRegexLength: "bytes of one regex pattern",
   maxRegexRepetition: "the largest n or m in a regex repetition {n,m}",
-  maxRegexStates: "NFA states of one regex, counted repetitions unrolled",
+  maxRegexStates: "DFA states of one regex, counted while it is built (before minimisation)",
+  maxRegexNfaStates: "NFA states of one regex, counted repetitions unrolled",
   maxWildcardStars: "* in one wildcard pattern",
   maxFunctionArgs: "arguments of one call",
 };
