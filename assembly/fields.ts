@@ -35,13 +35,15 @@ export class Request {
   fingerprintLength: u32 = 0;
   botStrings: usize = 0;
   ruleData: usize = 0;
-  cache: StaticArray<u32> = new StaticArray<u32>(64); // per field: 0 unbuilt, else arena slot address
+  /** Per field: the arena slot of its built value, valid when its bit in `built` is set. */
+  cache: StaticArray<u32> = new StaticArray<u32>(64);
+  built: u64 = 0;
 }
 
 export const request = new Request();
 
 export function beginRequest(): void {
-  for (let i = 0; i < 64; i++) request.cache[i] = 0;
+  request.built = 0;
   if (request.ipBytes == 0) request.ipBytes = heap.alloc(16);
 }
 
@@ -203,49 +205,73 @@ function botString(out: usize, k: i32): void {
 
 const CLASS_NAMES = ["human", "likely_bot", "bot", "verified_bot"];
 // Product tokens in priority order (a Chrome UA also says Safari; an Edge UA also says Chrome).
-const FAMILY_TOKENS = ["Edg", "EdgA", "EdgiOS", "OPR", "SamsungBrowser", "HeadlessChrome", "CriOS", "Chrome", "FxiOS", "Firefox", "Version"];
 const FAMILY_NAMES = ["edge", "edge", "edge", "opera", "samsung", "headless_chrome", "chrome", "chrome", "firefox", "firefox", "safari"];
+const NO_FAMILY = 11;
+const SAFARI_TOKEN = 12;
 
-function tokenIs(p: usize, n: u32, token: string): bool {
-  if (n != <u32>token.length) return false;
-  for (let k: u32 = 0; k < n; k++) if (<u32>load<u8>(p + k) != <u32>token.charCodeAt(k)) return false;
+function tokenIs(p: usize, token: string): bool {
+  for (let k = 0; k < token.length; k++) if (<u32>load<u8>(p + k) != <u32>token.charCodeAt(k)) return false;
   return true;
 }
 
+/** The priority of the product token of `n` letters at `p` (see FAMILY_NAMES), SAFARI_TOKEN, or NO_FAMILY. */
+function productToken(p: usize, n: u32): i32 {
+  switch (n) {
+    case 3: return tokenIs(p, "Edg") ? 0 : tokenIs(p, "OPR") ? 3 : NO_FAMILY;
+    case 4: return tokenIs(p, "EdgA") ? 1 : NO_FAMILY;
+    case 5: return tokenIs(p, "CriOS") ? 6 : tokenIs(p, "FxiOS") ? 8 : NO_FAMILY;
+    case 6: return tokenIs(p, "Chrome") ? 7 : tokenIs(p, "Safari") ? SAFARI_TOKEN : tokenIs(p, "EdgiOS") ? 2 : NO_FAMILY;
+    case 7: return tokenIs(p, "Firefox") ? 9 : tokenIs(p, "Version") ? 10 : NO_FAMILY;
+    case 14: return tokenIs(p, "HeadlessChrome") ? 5 : tokenIs(p, "SamsungBrowser") ? 4 : NO_FAMILY;
+  }
+  return NO_FAMILY;
+}
+
 /**
- * The browser the user agent claims, in one pass: at every "/" the word before it is compared
- * with the product tokens; the highest-priority token wins. "Version/x" counts as Safari only
- * when a "Safari/" token is present too.
+ * The browser the user agent claims and its major version, in one pass: at every "/" the word
+ * before it is compared with the product tokens; the highest-priority token wins. "Version/x"
+ * counts as Safari only when a "Safari/" token is present too. Both fields are cached.
  */
-function uaFamily(out: usize, wantMajor: bool): void {
+function claimedBrowser(): void {
+  const family = arenaAlloc(SLOT), major = arenaAlloc(SLOT);
+  if (family == 0 || major == 0) return;
   const p = ptr(FIELD_USER_AGENT), n = len(FIELD_USER_AGENT);
-  let best = FAMILY_TOKENS.length, bestAt: u32 = 0;
+  let best = NO_FAMILY, bestAt: u32 = 0;
   let sawSafari = false;
-  for (let i: u32 = 1; i < n; i++) {
-    if (load<u8>(p + i) != 0x2f) continue;
-    let j = i;
-    while (j > 0 && ((<u32>load<u8>(p + j - 1) | 0x20) - 0x61 < 26)) j--;
-    const wordLen = i - j;
-    if (wordLen < 3 || wordLen > 14) continue;
-    if (tokenIs(p + j, wordLen, "Safari")) { sawSafari = true; continue; }
-    for (let t = 0; t < best; t++) {
-      if (tokenIs(p + j, wordLen, FAMILY_TOKENS[t])) { best = t; bestAt = i + 1; break; }
+  // Slashes 16 bytes at a time; a user agent has a handful of them in a hundred-odd bytes.
+  const slash = i8x16.splat(0x2f);
+  for (let block: u32 = 0; block < n; block += 16) {
+    let found: u32 = 0;
+    if (block + 16 <= n) found = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + block), slash));
+    else for (let k: u32 = block; k < n; k++) if (load<u8>(p + k) == 0x2f) found |= 1 << (k - block);
+    while (found != 0) {
+      const i = block + <u32>ctz(found);
+      found &= found - 1;
+      let j = i;
+      while (j > 0 && ((<u32>load<u8>(p + j - 1) | 0x20) - 0x61 < 26)) j--;
+      const t = productToken(p + j, i - j);
+      if (t == SAFARI_TOKEN) sawSafari = true;
+      else if (t < best) { best = t; bestAt = i + 1; }
     }
   }
-  if (best < FAMILY_TOKENS.length && FAMILY_NAMES[best] == "safari" && !sawSafari) best = FAMILY_TOKENS.length;
-  if (wantMajor) {
-    if (best == FAMILY_TOKENS.length) { setMissing(out); return; }
+  if (best == 10 && !sawSafari) best = NO_FAMILY;
+  setMissing(major);
+  if (best != NO_FAMILY) {
     let v: i64 = 0, digits = 0, i = bestAt;
     while (i < n && load<u8>(p + i) >= 0x30 && load<u8>(p + i) <= 0x39 && digits < 9) { v = v * 10 + <i64>(load<u8>(p + i) - 0x30); i++; digits++; }
-    if (digits == 0) setMissing(out); else setInt(out, v);
-    return;
+    if (digits > 0) setInt(major, v);
   }
-  if (n == 0) { setMissing(out); return; }
-  const name = best == FAMILY_TOKENS.length ? "other" : FAMILY_NAMES[best];
-  const buf = arenaAlloc(<u32>name.length);
-  if (buf == 0) { setMissing(out); return; }
-  for (let k = 0; k < name.length; k++) store<u8>(buf + k, <u8>name.charCodeAt(k));
-  setBytes(out, buf, <u32>name.length);
+  setMissing(family);
+  if (n > 0) {
+    const name = best == NO_FAMILY ? "other" : FAMILY_NAMES[best];
+    const buf = arenaAlloc(<u32>name.length);
+    if (buf != 0) {
+      for (let k = 0; k < name.length; k++) store<u8>(buf + k, <u8>name.charCodeAt(k));
+      setBytes(family, buf, <u32>name.length);
+    }
+  }
+  cacheField(RF_UA_FAMILY, family);
+  cacheField(RF_UA_MAJOR, major);
 }
 
 /** Lower-cased header names joined by ",": what header-order heuristics match against. */
@@ -269,10 +295,18 @@ function textField(out: usize, id: i32): void {
   if (len(id) == 0) setMissing(out); else setBytes(out, ptr(id), len(id));
 }
 
+function cacheField(f: u32, slot: usize): void {
+  if (f >= 64) return;
+  unchecked(request.cache[f] = <u32>slot);
+  request.built |= <u64>1 << f;
+}
+
 /** Writes field `f` into `out`. Array-, map- and derived fields are built once per request. */
 export function loadField(out: usize, f: u32): void {
-  const cached = f < 64 ? request.cache[f] : 0;
-  if (cached != 0) { copySlot(out, <usize>cached); return; }
+  if (f < 64) {
+    if ((request.built & (<u64>1 << f)) == 0 && (f == RF_UA_FAMILY || f == RF_UA_MAJOR)) claimedBrowser();
+    if ((request.built & (<u64>1 << f)) != 0) { copySlot(out, <usize>unchecked(request.cache[f])); return; }
+  }
   switch (f) {
     case RF_METHOD: textField(out, FIELD_METHOD); return;
     case RF_URI: textField(out, FIELD_URL); return;
@@ -356,11 +390,9 @@ export function loadField(out: usize, f: u32): void {
       break;
     }
     case RF_HEADER_ORDER: headerOrder(slot); break;
-    case RF_UA_FAMILY: uaFamily(slot, false); break;
-    case RF_UA_MAJOR: uaFamily(slot, true); break;
     default: setMissing(slot);
   }
-  if (f < 64) request.cache[f] = <u32>slot;
+  cacheField(f, slot);
   copySlot(out, slot);
 }
 

@@ -5,12 +5,13 @@ import { tables } from "./pack";
 import { scanField } from "./scan";
 import { resolvePending, clearHits } from "./matches";
 import { writeVerdict } from "./score";
-import { heuristics, customRules, RuleSet } from "./rules";
-import { runRule } from "./vm";
+import { heuristics, customRules, runnableRules } from "./rules";
+import { evaluateRule } from "./vm";
+import { resetLiterals, afterSignatureScan } from "./literals";
 import { request, beginRequest, loadField } from "./fields";
-import { resetStack, resetArena } from "./values";
+import { resetArena } from "./values";
 import { IP_NONE } from "./ip";
-import { applyRateLimits, clearOutcome, rateLimitsReady } from "./ratelimit"; // [rate limits]
+import { applyRateLimits, clearOutcome, rateLimitsReady, rateLimitRules } from "./ratelimit"; // [rate limits]
 import {
   FIELD_USER_AGENT, FIELD_METHOD, FIELD_URL, FIELD_HOST, FIELD_HTTP_VERSION, FIELD_COUNTRY, FIELD_JA3, FIELD_JA4,
   RECORD_FLAG_HEADERS_COMPLETE, RECORD_FLAG_HEADERS_ORDERED, RECORD_FLAG_ASN_KNOWN, RECORD_FLAG_TLS,
@@ -75,17 +76,6 @@ function syncVerdict(out: usize): void {
   request.fingerprintLength = fp;
 }
 
-/** Runs rule `r` of `set` unless a required field is unknown: 1 matched, 0 not, -1 fault. */
-function evaluate(set: RuleSet, r: u32, known: u64): i32 {
-  const e = set.rules + <usize>r * RULE_SIZE;
-  const required = load<u64>(e + 24);
-  if ((required & ~known) != 0) return 0;
-  resetStack();
-  request.botStrings = set.botStrings;
-  request.ruleData = set.data;
-  return runRule(set.code, load<u32>(e), load<u32>(e) + load<u32>(e + 4), set.data);
-}
-
 /**
  * Heuristics fold into the score as a noisy OR: a heuristic of score s says "automated with
  * probability (99 − s) / 98"; independent evidence combines as 1 − Π(1 − p), mapped back onto
@@ -96,8 +86,10 @@ function applyHeuristics(out: usize, known: u64): void {
   let fired = false;
   let flags = <u32>load<u16>(out + VERDICT_FLAGS);
   let count = load<u32>(out + VERDICT_DETECTION_COUNT);
-  for (let r: u32 = 0; r < heuristics.count; r++) {
-    const result = evaluate(heuristics, r, known);
+  const list = runnableRules(heuristics, known);
+  for (let i: u32 = 0; i < heuristics.runnableCount; i++) {
+    const r = load<u32>(list + (<usize>i << 2));
+    const result = evaluateRule(heuristics, r, known);
     if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
     if (result == 0) continue;
     const e = heuristics.rules + <usize>r * RULE_SIZE;
@@ -125,8 +117,10 @@ function applyCustomRules(out: usize, known: u64): void {
   store<u32>(out + VERDICT_LOGGED_COUNT, 0);
   let logged: u32 = 0;
   let flags = <u32>load<u16>(out + VERDICT_FLAGS);
-  for (let r: u32 = 0; r < customRules.count; r++) {
-    const result = evaluate(customRules, r, known);
+  const list = runnableRules(customRules, known);
+  for (let i: u32 = 0; i < customRules.runnableCount; i++) {
+    const r = load<u32>(list + (<usize>i << 2));
+    const result = evaluateRule(customRules, r, known);
     if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
     if (result == 0) continue;
     const action = load<u32>(customRules.rules + <usize>r * RULE_SIZE + 12);
@@ -149,8 +143,11 @@ function applyCustomRules(out: usize, known: u64): void {
  */
 export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = false): u32 {
   let len = request.fieldLen[FIELD_USER_AGENT];
-  if (len > tables.maxFieldLength) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
+  const complete = len <= tables.maxFieldLength;
+  if (!complete) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
+  resetLiterals(heuristics);
   scanField(<usize>request.fieldPtr[FIELD_USER_AGENT], len);
+  afterSignatureScan(complete);
   resolvePending();
   writeVerdict(out, flags, ipKind);
   clearHits();
@@ -160,6 +157,8 @@ export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = fa
     request.ipKind = ipKind;
     beginRequest();
     resetArena();
+    resetLiterals(customRules);
+    if (limited) resetLiterals(rateLimitRules); // [rate limits]
     syncVerdict(out);
     if (heuristics.count > 0) {
       applyHeuristics(out, knownFields());

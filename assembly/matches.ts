@@ -3,9 +3,11 @@
 // All buffers are sized once at load; nothing is allocated per request.
 
 import { tables } from "./pack";
+import { heuristics } from "./rules";
+import { markAtom } from "./literals";
 import {
   CHECK_SIZE, PATTERN_SIZE, SIGNATURE_SIZE, SIGNATURE_HAS_EXCLUSIONS,
-  CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
+  CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END, CHECK_ATOM,
 } from "../bindings/format";
 
 /** Occurrences and vetoes of signatures that have exclusions, resolved after the scan. */
@@ -79,6 +81,7 @@ export function onPatternEnd(pattern: u32, hay: usize, len: u32, end: u32): void
     if ((flags & CHECK_ANCHOR_END) && end != len) continue;
     if ((flags & CHECK_WORD_START) && start > 0 && isWordByte(<u32>load<u8>(hay + start - 1))) continue;
     if ((flags & CHECK_WORD_END) && end < len && isWordByte(<u32>load<u8>(hay + end))) continue;
+    if (flags & CHECK_ATOM) { markAtom(heuristics, sig); continue; }
     const hasExclusions = (load<u32>(tables.signatures + <usize>sig * SIGNATURE_SIZE + 12) & SIGNATURE_HAS_EXCLUSIONS) != 0;
     if (!hasExclusions) { markHit(sig); continue; }
     if (occurrenceCount < PENDING_CAPACITY) {

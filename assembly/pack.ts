@@ -4,6 +4,7 @@
 
 import { readRules, heuristics, customRules } from "./rules";
 import { Trie, readTrie } from "./trie";
+import { shareAtoms } from "./literals";
 import {
   PACK_MAGIC, PACK_FORMAT_VERSION, HEADER_SIZE, HEADER_MAGIC, HEADER_VERSION, HEADER_TOTAL_LENGTH,
   HEADER_CHECKSUM, HEADER_SECTION_COUNT, CHECKSUM_FROM, SECTION_ENTRY_SIZE, MAX_SECTIONS,
@@ -12,7 +13,7 @@ import {
   SECTION_HEURISTICS, SECTION_CUSTOM_RULES, SECTION_PREFILTER, RULE_KIND_HEURISTIC, RULE_KIND_CUSTOM, STATUS_BAD_RULES, SECTION_CHECKS, SECTION_SIGNATURES, SECTION_STRINGS, SECTION_PARAMS,
   PATTERN_SIZE, CHECK_SIZE, SIGNATURE_SIZE, PARAMS_SIZE,
   PARAM_HUMAN_SCORE, PARAM_BOT_SCORE, PARAM_MAX_FIELD_LENGTH,
-  CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END,
+  CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END, CHECK_ATOM,
   SIGNATURE_HAS_EXCLUSIONS,
   STATUS_OK, STATUS_BAD_MAGIC, STATUS_BAD_VERSION, STATUS_BAD_LENGTH, STATUS_BAD_CHECKSUM, STATUS_BAD_SECTION,
   STATUS_BAD_AUTOMATON, STATUS_BAD_PATTERNS, STATUS_BAD_CHECKS, STATUS_BAD_SIGNATURES, STATUS_BAD_PARAMS,
@@ -51,7 +52,7 @@ export class Tables {
 
 export const tables = new Tables();
 
-const CHECK_KNOWN_FLAGS: u32 = CHECK_EXCLUSION | CHECK_CASE_SENSITIVE | CHECK_ANCHOR_START | CHECK_ANCHOR_END | CHECK_WORD_START | CHECK_WORD_END;
+const CHECK_KNOWN_FLAGS: u32 = CHECK_EXCLUSION | CHECK_CASE_SENSITIVE | CHECK_ANCHOR_START | CHECK_ANCHOR_END | CHECK_WORD_START | CHECK_WORD_END | CHECK_ATOM;
 const MAX_PATTERN_LENGTH: u32 = 4096;
 
 /** FNV-1a over `len` bytes; the compiler computes the same over the same bytes. */
@@ -109,6 +110,7 @@ export function validatePack(base: usize, len: u32): i32 {
   if (status != STATUS_OK) return status;
   if (!readPrefilter(base)) return STATUS_BAD_AUTOMATON;
   if (!readRules(heuristics, RULE_KIND_HEURISTIC, base + sectionOffset[SECTION_HEURISTICS], sectionLength[SECTION_HEURISTICS], tables.botCount)) return STATUS_BAD_RULES;
+  if (!shareAtoms()) return STATUS_BAD_CHECKS;
   if (!readRules(customRules, RULE_KIND_CUSTOM, base + sectionOffset[SECTION_CUSTOM_RULES], sectionLength[SECTION_CUSTOM_RULES], tables.botCount)) return STATUS_BAD_RULES;
   return STATUS_OK;
 }
@@ -164,6 +166,8 @@ function readChecks(base: usize): i32 {
     const flags = load<u32>(c);
     if ((flags & ~CHECK_KNOWN_FLAGS) != 0) return STATUS_BAD_CHECKS;
     const sig = load<u32>(c + 4);
+    // Atom checks name heuristics atoms, checked once the heuristics are read (shareAtoms).
+    if ((flags & CHECK_ATOM) != 0) { if ((flags & CHECK_EXCLUSION) != 0) return STATUS_BAD_CHECKS; continue; }
     if (sig >= tables.signatureCount) return STATUS_BAD_CHECKS;
     // An exclusion on a signature not flagged as having exclusions would never be consulted.
     if ((flags & CHECK_EXCLUSION) != 0 && (load<u32>(tables.signatures + sig * SIGNATURE_SIZE + 12) & SIGNATURE_HAS_EXCLUSIONS) == 0) return STATUS_BAD_CHECKS;

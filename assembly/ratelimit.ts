@@ -17,13 +17,12 @@
 // mitigation timeout, else the least recently used entry. Only the last two count as evictions.
 
 import { RuleSet, readRules } from "./rules";
-import { runRule } from "./vm";
-import { resetStack } from "./values";
+import { evaluateRule } from "./vm";
 import { request } from "./fields";
 import { keyOf } from "./ratelimit-keys";
 import { tables } from "./pack";
 import {
-  HEADER_SIZE, HEADER_SECTION_COUNT, SECTION_ENTRY_SIZE, SECTION_RATE_LIMITS, RULE_KIND_RATE_LIMIT, RULE_SIZE,
+  HEADER_SIZE, HEADER_SECTION_COUNT, SECTION_ENTRY_SIZE, SECTION_RATE_LIMITS, RULE_KIND_RATE_LIMIT,
   RATE_LIMIT_HEADER, RATE_LIMIT_SIZE, RATE_LIMIT_CHARACTERISTIC_SIZE, RATE_LIMIT_SAME, MAX_RATE_LIMITS, MAX_CHARACTERISTICS,
   MAX_PERIOD, MAX_MITIGATION_TIMEOUT, MAX_REQUESTS_PER_PERIOD, CH_HEADER, CH_COOKIE, CH_QUERY_ARG, CH_LIMIT,
   RATE_LIMIT_TABLE_HEADER, RATE_LIMIT_ENTRY_SIZE, RATE_LIMIT_WAYS, MAX_RATE_LIMIT_ENTRIES, RATE_LIMIT_MATCH_SIZE, STATUS_OK, STATUS_BAD_RATE_LIMITS, STATUS_OUT_OF_MEMORY,
@@ -46,21 +45,6 @@ let bucketMask: u32 = 0;
 let matches: usize = 0;
 let now: u64 = 0;
 
-/**
- * Every rule's code within the embedded RULES section's code words, checked before readRules
- * (which sizes a scratch buffer by the longest rule before it checks the ranges).
- */
-function codeInRange(p: usize, length: u32): bool {
-  if (length < 16) return true; // readRules decides
-  const count = load<u32>(p), words = load<u32>(p + 4);
-  if (<u64>16 + <u64>count * RULE_SIZE + <u64>words * 4 > <u64>length) return false;
-  for (let r: u32 = 0; r < count; r++) {
-    const e = p + 16 + <usize>r * RULE_SIZE;
-    if (<u64>load<u32>(e) + <u64>load<u32>(e + 4) > <u64>words) return false;
-  }
-  return true;
-}
-
 /** Finds and validates the RATE_LIMITS section of the pack at `base` (its section table already checked). */
 export function readRateLimits(base: usize): bool {
   limitCount = 0;
@@ -81,7 +65,6 @@ export function readRateLimits(base: usize): bool {
   const limitsAt = p + RATE_LIMIT_HEADER;
   const charsAt = limitsAt + <usize>n * RATE_LIMIT_SIZE;
   const namesAt = charsAt + <usize>m * RATE_LIMIT_CHARACTERISTIC_SIZE;
-  if (!codeInRange(namesAt + <usize>namesPadded, rulesBytes)) return false;
   if (!readRules(rateLimitRules, RULE_KIND_RATE_LIMIT, namesAt + <usize>namesPadded, rulesBytes, tables.botCount)) return false;
   for (let c: u32 = 0; c < m; c++) {
     const e = charsAt + <usize>c * RATE_LIMIT_CHARACTERISTIC_SIZE;
@@ -238,12 +221,7 @@ function throttleRetry(prev: u64, cur: u64, elapsed: u64, P: u64, limit: u64): u
 // ---- per request ----
 
 function evaluate(rule: u32, known: u64): i32 {
-  const e = rateLimitRules.rules + <usize>rule * RULE_SIZE;
-  if ((load<u64>(e + 24) & ~known) != 0) return 0;
-  resetStack();
-  request.botStrings = rateLimitRules.botStrings;
-  request.ruleData = rateLimitRules.data;
-  return runRule(rateLimitRules.code, load<u32>(e), load<u32>(e) + load<u32>(e + 4), rateLimitRules.data);
+  return evaluateRule(rateLimitRules, rule, known);
 }
 
 /**

@@ -3,8 +3,10 @@
 // once at load, so the interpreter only meets well-formed instructions, in-range data and
 // forward jumps (backward only to a loop body); a step budget bounds every run.
 
+import { Trie, readTrie, buildDense } from "./trie";
+import { scannable } from "./literals";
 import {
-  RULE_SIZE, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
+  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
   OP_ARRAY_LOGIC,
@@ -17,6 +19,39 @@ export class RuleSet {
   code: usize = 0;
   data: usize = 0;
   botStrings: usize = 0;
+  /** Atoms (ATOM records), the gates' atom ids, and the literal automaton over the atoms. */
+  atomCount: u32 = 0;
+  atoms: usize = 0;
+  gates: usize = 0;
+  trie: Trie = new Trie();
+  /** Per request: which atoms occur (bits, and the list of set bits) and which fields were scanned. */
+  hitBits: usize = 0;
+  hitList: usize = 0;
+  hitCount: u32 = 0;
+  scanned: u64 = 0;
+  /** This request's signature scan found the shared atoms (ATOM_SHARED; heuristics only). */
+  sharedFound: bool = false;
+  /** The rules whose required fields are all in `runnableKnown`, in order (see runnableRules). */
+  runnable: usize = 0;
+  runnableCount: u32 = 0;
+  runnableKnown: u64 = 0;
+}
+
+/**
+ * The rules of `set` that can match when the fields in `known` are present: a list kept until
+ * `known` changes, which it rarely does (user agents alone, or full requests from one platform),
+ * so a rule that needs headers costs nothing on a bare user agent.
+ */
+export function runnableRules(set: RuleSet, known: u64): usize {
+  if (known == set.runnableKnown && set.runnable != 0) return set.runnable;
+  if (set.runnable == 0) set.runnable = heap.alloc((<usize>set.count + 1) << 2);
+  let n: u32 = 0;
+  for (let r: u32 = 0; r < set.count; r++) {
+    if ((load<u64>(set.rules + <usize>r * RULE_SIZE + 24) & ~known) == 0) { store<u32>(set.runnable + (<usize>n << 2), r); n++; }
+  }
+  set.runnableCount = n;
+  set.runnableKnown = known;
+  return set.runnable;
 }
 
 export const heuristics = new RuleSet();
@@ -26,11 +61,12 @@ export const customRules = new RuleSet();
 let code: usize = 0;
 let data: usize = 0;
 let dataBytes: u32 = 0;
+let atomLimit: u32 = 0;
 
 function arity(op: u32): i32 {
   switch (op) {
     case OP_FIELD: case OP_BOOL: case OP_TEST_AND: case OP_TEST_OR: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
-    case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: return 1;
+    case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: case OP_LITERAL: return 1;
     case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: return 2;
     case OP_NOT: case OP_TO_BOOL: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: case OP_RETURN: return 0;
   }
@@ -105,6 +141,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         case OP_IP: if ((a != 4 && a != 6) || !inData(b, 16)) return false; break;
         case OP_CMP: if (a > 5) return false; break;
         case OP_ARRAY_LOGIC: if (a > 2) return false; break;
+        case OP_LITERAL: if (a >= atomLimit) return false; break;
         case OP_WILDCARD: if (!validWildcard(a) || b > 1) return false; break;
         case OP_MATCHES: if (!validRegex(a)) return false; break;
         case OP_IN_SET: if (!validSet(a)) return false; break;
@@ -123,38 +160,76 @@ function validRule(start: u32, length: u32, starts: usize): bool {
   return true;
 }
 
+/** Checks the atoms (field, flags, bytes in the data) and builds the literal automaton over them. */
+function readAtoms(set: RuleSet, atoms: usize, count: u32, trie: usize, trieBytes: u32, sharing: bool): bool {
+  set.atomCount = count;
+  set.atoms = atoms;
+  set.hitCount = 0;
+  set.scanned = 0;
+  set.trie.dense = 0;
+  if (count == 0) return trieBytes == 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const a = atoms + <usize>i * ATOM_SIZE;
+    const flags = load<u32>(a + 4), n = load<u32>(a + 12);
+    if (!scannable(load<u32>(a)) || (flags & ~(ATOM_CASE_SENSITIVE | ATOM_ANCHOR_START | ATOM_ANCHOR_END | ATOM_SHARED)) != 0) return false;
+    if (n == 0 || !inData(load<u32>(a + 8), <u64>n)) return false;
+    if ((flags & ATOM_SHARED) != 0 && !sharing) return false; // only the heuristics share the signature scan
+  }
+  // No trie when every atom is anchored (those are compared, not scanned for).
+  if (trieBytes > 0) {
+    if (!readTrie(set.trie, trie, trieBytes, count)) return false;
+    if (<u64>set.trie.stateCount * <u64>set.trie.classCount > <u64>DENSE_MAX_ENTRIES) return false;
+    buildDense(set.trie);
+  }
+  const words = <usize>((count + 31) >> 5) << 2;
+  set.hitBits = heap.alloc(words);
+  memory.fill(set.hitBits, 0, words);
+  set.hitList = heap.alloc(<usize>count << 2);
+  return true;
+}
+
 /** Validates the RULES section at `p` (`length` bytes, 0 = absent) for a pack of `bots` bots into `set`. */
 export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32, bots: u32): bool {
   set.count = 0;
+  set.atomCount = 0;
   if (length == 0) return true;
-  if (length < 16) return false;
+  if (length < <u32>RULES_HEADER_SIZE) return false;
   const count = load<u32>(p), words = load<u32>(p + 4), bytes = load<u32>(p + 8), botCount = load<u32>(p + 12);
+  const atomCount = load<u32>(p + 16), gateWords = load<u32>(p + 20), trieBytes = load<u32>(p + 24);
   if (botCount != 0 && botCount != bots) return false;
-  const size: u64 = 16 + <u64>count * RULE_SIZE + <u64>botCount * BOT_STRINGS_SIZE + <u64>words * 4 + <u64>((bytes + 3) & ~3);
+  if ((trieBytes & 3) != 0) return false;
+  const size: u64 = <u64>RULES_HEADER_SIZE + <u64>count * RULE_SIZE + <u64>botCount * BOT_STRINGS_SIZE + <u64>gateWords * 4
+    + <u64>atomCount * ATOM_SIZE + <u64>trieBytes + <u64>words * 4 + <u64>((bytes + 3) & ~3);
   if (size != <u64>length) return false;
-  const rules = p + 16;
+  const rules = p + RULES_HEADER_SIZE;
   const botStrings = botCount == 0 ? 0 : rules + <usize>count * RULE_SIZE;
-  code = rules + <usize>count * RULE_SIZE + <usize>botCount * BOT_STRINGS_SIZE;
+  const gates = rules + <usize>count * RULE_SIZE + <usize>botCount * BOT_STRINGS_SIZE;
+  const atoms = gates + (<usize>gateWords << 2);
+  const trie = atoms + <usize>atomCount * ATOM_SIZE;
+  code = trie + <usize>trieBytes;
   data = code + (<usize>words << 2);
   dataBytes = bytes;
+  atomLimit = atomCount;
   for (let b: u32 = 0; b < botCount; b++) {
     for (let k: u32 = 0; k < 4; k++) {
       const e = botStrings + <usize>b * BOT_STRINGS_SIZE + <usize>k * 8;
       if (!inData(load<u32>(e), <u64>load<u32>(e + 4))) return false;
     }
   }
+  for (let g: u32 = 0; g < gateWords; g++) if (load<u32>(gates + (<usize>g << 2)) >= atomCount) return false;
   let longest: u32 = 0;
   // Bounds first: a hostile length must be refused, not allocated.
   for (let r: u32 = 0; r < count; r++) {
     const e = rules + <usize>r * RULE_SIZE;
     if (<u64>load<u32>(e) + <u64>load<u32>(e + 4) > <u64>words) return false;
+    if (<u64>load<u32>(e + 32) + <u64>load<u32>(e + 36) > <u64>gateWords) return false;
     longest = max(longest, load<u32>(e + 4));
   }
+  if (!readAtoms(set, atoms, atomCount, trie, trieBytes, expectedKind == RULE_KIND_HEURISTIC)) return false;
   const starts = heap.alloc(<usize>longest + 1);
   for (let r: u32 = 0; r < count; r++) {
     const e = rules + <usize>r * RULE_SIZE;
     const start = load<u32>(e), len = load<u32>(e + 4), kind = load<u32>(e + 8);
-    if (<u64>start + <u64>len > <u64>words) return false;
     if (kind != expectedKind) return false;
     if (kind == RULE_KIND_HEURISTIC && (load<u32>(e + 20) < 1 || load<u32>(e + 20) > 99)) return false;
     memory.fill(starts, 0, <usize>len + 1);
@@ -165,5 +240,6 @@ export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32
   set.code = code;
   set.data = data;
   set.botStrings = botStrings;
+  set.gates = gates;
   return true;
 }

@@ -5,7 +5,7 @@
 import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
-  OP_ARRAY_LOGIC,
+  OP_ARRAY_LOGIC, OP_LITERAL, RULE_SIZE,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -14,6 +14,9 @@ import {
 } from "./values";
 import { loadField, request } from "./fields";
 import { callFunction, bytesCompare, indexOf } from "./functions";
+import { RuleSet } from "./rules";
+import { atomOccurs, gateOpen } from "./literals";
+import { resetStack } from "./values";
 
 const MAX_ITER_DEPTH = 8;
 // Iteration frames: source array pointer, count, index, results pointer, produced count.
@@ -147,10 +150,24 @@ function indexMap(target: usize, key: usize, out: usize): void {
 }
 
 /**
- * Runs the code words [start, end) and returns the result slot's truth: 1 true, 0 false,
- * -1 when the rule faulted (its result is then treated as missing, i.e. not matching).
+ * Runs rule `r` of `set` over the current request unless it cannot match: a field it requires is
+ * not among `known`, or none of its gate's atoms occurs. 1 matched, 0 not, -1 fault (the result
+ * is then treated as missing, i.e. not matching).
  */
-export function runRule(code: usize, start: u32, end: u32, data: usize): i32 {
+export function evaluateRule(set: RuleSet, r: u32, known: u64): i32 {
+  const e = set.rules + <usize>r * RULE_SIZE;
+  if ((load<u64>(e + 24) & ~known) != 0) return 0;
+  if (!gateOpen(set, r)) return 0;
+  resetStack();
+  request.botStrings = set.botStrings;
+  request.ruleData = set.data;
+  const start = load<u32>(e);
+  return runRule(set, start, start + load<u32>(e + 4));
+}
+
+/** Runs the code words [start, end) of `set` and returns the result slot's truth (see evaluateRule). */
+function runRule(set: RuleSet, start: u32, end: u32): i32 {
+  const code = set.code, data = set.data;
   iterDepth = 0;
   let pc = start;
   while (pc < end) {
@@ -214,6 +231,7 @@ export function runRule(code: usize, start: u32, end: u32, data: usize): i32 {
         break;
       }
       case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
+      case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
       case OP_RETURN: {
         if (faulted) return -1;
         return isTrue(peek(0)) ? 1 : 0;

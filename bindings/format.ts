@@ -5,7 +5,7 @@
 /** "BSFT" read as a little-endian u32. */
 export const PACK_MAGIC = 0x54465342;
 /** Bumped on any incompatible change of the layout below. */
-export const PACK_FORMAT_VERSION = 3;
+export const PACK_FORMAT_VERSION = 4;
 
 // Header: magic u32, version u16, flags u16 (reserved, 0), total length u32, checksum u32,
 // section count u32, then section entries. The checksum (FNV-1a) covers every byte from the
@@ -54,7 +54,8 @@ export const PATTERN_SIZE = 12;
 
 // CHECKS: checkCount u32, then per check: flags u32, signature u32, offset u32, literal u32 (STRINGS offset).
 // A signature check records an occurrence of its signature; an exclusion check vetoes the
-// occurrence of its signature that starts `offset` bytes after the exclusion's start.
+// occurrence of its signature that starts `offset` bytes after the exclusion's start; an atom
+// check (CHECK_ATOM) records that a heuristics atom on the user agent occurs.
 export const CHECK_SIZE = 16;
 export const CHECK_EXCLUSION = 1;
 export const CHECK_CASE_SENSITIVE = 2;
@@ -62,6 +63,8 @@ export const CHECK_ANCHOR_START = 4;
 export const CHECK_ANCHOR_END = 8;
 export const CHECK_WORD_START = 16;
 export const CHECK_WORD_END = 32;
+/** The check's signature word is an atom id of the heuristics (bindings/compile/literals.ts), not a signature. */
+export const CHECK_ATOM = 64;
 
 // SIGNATURES: signatureCount u32, botCount u32, then per signature: bot u32, detectionId u32, priority u32, flags u32.
 export const SIGNATURE_SIZE = 16;
@@ -175,13 +178,25 @@ export const AUTOMATON_COMPACT = 2;
 /** Above this many dense-table entries (states × classes) the engine runs the compact form. */
 export const DENSE_MAX_ENTRIES = 4 * 1024 * 1024;
 
-// RULES: ruleCount u32, codeWords u32, dataBytes u32, botCount u32, then per rule RULE_SIZE bytes
-// (codeStart u32, codeLength u32, kind u32, action u32, detectionId u32, score u32, and a u64
-// mask of RF_ fields the rule requires: when one is missing the rule cannot match and is skipped), then per bot
-// 4 × (offset u32, length u32) into the data (name, operator, category, Cloudflare category),
-// then the code (u32 words), then the data (bytes, 4-aligned pieces). Every offset is checked
-// at load; the interpreter (assembly/vm.ts) checks stack depth and value tags as it runs.
-export const RULE_SIZE = 32;
+// RULES: ruleCount u32, codeWords u32, dataBytes u32, botCount u32, atomCount u32, gateWords u32,
+// trieBytes u32, then per rule RULE_SIZE bytes (codeStart u32, codeLength u32, kind u32, action
+// u32, detectionId u32, score u32, a u64 mask of RF_ fields the rule requires (when one is missing
+// the rule cannot match and is skipped), gateStart u32, gateCount u32: the rule runs only when one
+// of its gate's atoms occurs, or always when gateCount is 0), then per bot 4 × (offset u32, length
+// u32) into the data (name, operator, category, Cloudflare category), then the gates (atom ids,
+// u32), then per atom ATOM_SIZE bytes, then the literal automaton (the AUTOMATON layout over the
+// atoms' folded bytes, outputs atom ids; trieBytes 0 when there are no atoms), then the code (u32
+// words), then the data (bytes, 4-aligned pieces). Every offset is checked at load; the
+// interpreter (assembly/vm.ts) checks stack depth and value tags as it runs.
+export const RULE_SIZE = 40;
+export const RULES_HEADER_SIZE = 28;
+// An atom: field (RF_ id) u32, flags u32, data offset u32 of its bytes (folded unless case-sensitive), length u32.
+export const ATOM_SIZE = 16;
+export const ATOM_CASE_SENSITIVE = 1;
+export const ATOM_ANCHOR_START = 2;
+export const ATOM_ANCHOR_END = 4;
+/** A floating user-agent atom of the heuristics that the signature automaton finds too (a CHECK_ATOM check). */
+export const ATOM_SHARED = 8;
 export const RULE_KIND_HEURISTIC = 0;
 export const RULE_KIND_CUSTOM = 1;
 export const RULE_KIND_RATE_LIMIT = 2;
@@ -218,9 +233,10 @@ export const OP_ITER_ELEM = 20; // pushes the current element
 export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the next result; loops or pushes the results
 export const OP_RETURN = 22;
 export const OP_ARRAY_LOGIC = 23; // 0 and, 1 or, 2 xor: element by element over two Array<Boolean> (missing if either is)
-export const OP_LIMIT = 24;
+export const OP_LITERAL = 24; // atom id: pushes whether the atom occurs in its field (scanning the field on first use)
+export const OP_LIMIT = 25;
 /** Operand words of each opcode, indexed by opcode. */
-export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1];
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1, 1];
 
 export const CMP_EQ = 0;
 export const CMP_NE = 1;

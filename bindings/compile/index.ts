@@ -6,11 +6,12 @@ import { PackSourceError } from "../errors.js";
 import type { PackSource, SignatureSource, BotSource } from "./source.js";
 import { checkSources, type NamedSource } from "./check.js";
 import { buildAutomaton } from "./automaton.js";
+import { encodeTrie } from "./literals.js";
 import { encodePrefilter } from "./prefilter.js";
 import { encodePack, fnv1a, SectionWriter } from "./encode.js";
 import { foldByte, offsetsWithin } from "./naive.js";
 import { encodeIpSections, linkBots } from "./ipranges.js";
-import { compileRuleSection, type BotStrings } from "./rules.js";
+import { compileRules, type BotStrings } from "./rules.js";
 import { CLOUDFLARE_CATEGORY } from "./check.js";
 import type { Category } from "./source.js";
 
@@ -156,21 +157,6 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     }
   }
 
-  const auto = buildAutomaton(patternBytes);
-  const automaton = new SectionWriter()
-    .u32(auto.stateCount, auto.classCount, auto.edges.length, auto.outputs.length)
-    .bytes(auto.classOf).bytes(counts(auto.edgeStart)).bytes(counts(auto.outStart)).u32s(auto.edges).u32s(auto.outputs);
-  const patterns = new SectionWriter().u32(patternBytes.length);
-  const checks = new SectionWriter();
-  let checkCount = 0;
-  patternBytes.forEach((bytes, p) => {
-    patterns.u32(bytes.length, checkCount, checksOf[p].length);
-    for (const c of checksOf[p]) checks.u32(...c);
-    checkCount += checksOf[p].length;
-  });
-  const checksSection = new SectionWriter().u32(checkCount).bytes(checks.finish());
-  const sigSection = new SectionWriter().u32(signatures.length / 4, meta.bots.length).u32s(signatures);
-  const params = new SectionWriter().u32(humanScore, botScore, maxFieldLength, SPOOFED_DETECTION_ID);
   const heuristics = named.flatMap((n) => (n.source.heuristics ?? []).map((h, i) => ({ label: n.label, i, h })));
   meta.heuristics = heuristics.map(({ h }) => ({ id: h.id, detectionId: h.detectionId, description: h.description, score: h.score }));
   const seen = new Map<string, string>();
@@ -183,12 +169,28 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   const ruleSections: [number, Uint8Array][] = [];
   if (heuristics.length > 0) {
     try {
-      ruleSections.push([F.SECTION_HEURISTICS, compileRuleSection(heuristics.map(({ h }) => h), F.RULE_KIND_HEURISTIC, botStrings(meta.bots))]);
+      const compiled = compileRules(heuristics.map(({ h }) => h), F.RULE_KIND_HEURISTIC, botStrings(meta.bots), {}, !process.env.NOSHARE);
+      ruleSections.push([F.SECTION_HEURISTICS, compiled.section]);
+      // User-agent literals of the heuristics that run on a bare user agent join the signature automaton: one scan finds both.
+      for (const id of compiled.shared) addCheck(compiled.atoms[id].bytes, [F.CHECK_ATOM, id, 0], compiled.atoms[id].caseSensitive);
     } catch (e) {
       const which = heuristics.find(({ h }) => (e as Error).message.includes(`"${h.id}"`));
       throw new PackSourceError([{ source: which?.label ?? "heuristics", field: which ? `heuristics[${which.i}].expression` : "heuristics", message: (e as Error).message }]);
     }
   }
+  const auto = buildAutomaton(patternBytes);
+  const automaton = encodeTrie(auto);
+  const patterns = new SectionWriter().u32(patternBytes.length);
+  const checks = new SectionWriter();
+  let checkCount = 0;
+  patternBytes.forEach((bytes, p) => {
+    patterns.u32(bytes.length, checkCount, checksOf[p].length);
+    for (const c of checksOf[p]) checks.u32(...c);
+    checkCount += checksOf[p].length;
+  });
+  const checksSection = new SectionWriter().u32(checkCount).bytes(checks.finish());
+  const sigSection = new SectionWriter().u32(signatures.length / 4, meta.bots.length).u32s(signatures);
+  const params = new SectionWriter().u32(humanScore, botScore, maxFieldLength, SPOOFED_DETECTION_ID);
   const ipSections: [number, Uint8Array][] = [...ruleSections];
   if (rangeLists.length > 0) {
     const [ranges, verify] = encodeIpSections(allBots, rangeLists);
@@ -200,7 +202,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
     [F.SECTION_SIGNATURES, sigSection.finish()],
     [F.SECTION_CHECKS, checksSection.finish()],
     [F.SECTION_PATTERNS, patterns.finish()],
-    [F.SECTION_AUTOMATON, automaton.finish()],
+    [F.SECTION_AUTOMATON, automaton],
     [F.SECTION_PREFILTER, encodePrefilter(patternBytes)],
     [F.SECTION_STRINGS, strings.finish()],
     [F.SECTION_META, utf8.encode(JSON.stringify(meta))],
@@ -210,16 +212,4 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
 /** What rules read about each bot: its name, operator, category and Cloudflare category. */
 export function botStrings(bots: readonly { name: string; operator: string | null; category: string }[]): BotStrings[] {
   return bots.map((b) => ({ name: b.name, operator: b.operator, category: b.category, cloudflareCategory: CLOUDFLARE_CATEGORY[b.category as Category] ?? "Other" }));
-}
-
-/** Start offsets → per-state counts as bytes, padded to 4 (a state has at most 255 children and one output). */
-function counts(starts: Uint32Array): Uint8Array {
-  const n = starts.length - 1;
-  const out = new Uint8Array((n + 3) & ~3);
-  for (let s = 0; s < n; s++) {
-    const c = starts[s + 1] - starts[s];
-    if (c > 255) throw new Error(`state ${s} has ${c} entries; the pack format allows 255`);
-    out[s] = c;
-  }
-  return out;
 }

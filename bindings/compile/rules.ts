@@ -11,6 +11,7 @@ import { compileRegex } from "../regex/index.js";
 import { SectionWriter } from "./encode.js";
 import { BotsiftError } from "../errors.js";
 import { parseCidr } from "./ipranges.js";
+import { AtomTable, exactAtom, gateOf, isFloating, type Atom } from "./literals.js";
 
 /** Scheme field → engine field id. A field missing here cannot be compiled (a test keeps this complete). */
 export const ENGINE_FIELDS: Readonly<Record<string, number>> = {
@@ -108,7 +109,9 @@ function networkBound(ip: IpAddress, prefix: number, last: boolean): Uint8Array 
 
 class Emitter {
   code: number[] = [];
-  constructor(private readonly data: DataWriter, private readonly ruleId: string, private readonly lists: NamedLists) {}
+  /** Atoms this rule's code tests. */
+  readonly used: number[] = [];
+  constructor(private readonly data: DataWriter, private readonly atoms: AtomTable, private readonly ruleId: string, private readonly lists: NamedLists) {}
 
   private op(...words: number[]): number { const at = this.code.length; this.code.push(...words); return at; }
   private fail(message: string): never { throw new RuleCompileError(this.ruleId, message); }
@@ -117,7 +120,15 @@ class Emitter {
   private jump(op: number): number { return this.op(op, 0) + 1; }
   private patch(at: number): void { this.code[at] = this.code.length; }
 
-  expr(e: CheckedExpr): void {
+  /**
+   * Emits `e`. In a `truthy` position (the rule itself, an operand of not/and/or/xor) only its
+   * truth matters, so a comparison that is exactly an atom becomes one OP_LITERAL.
+   */
+  expr(e: CheckedExpr, truthy = false): void {
+    if (truthy) {
+      const a = exactAtom(e);
+      if (a) { const id = this.atoms.add(a); this.used.push(id); this.op(F.OP_LITERAL, id); return; }
+    }
     switch (e.kind) {
       case "logical": {
         if (e.type.kind === "array") {
@@ -127,20 +138,20 @@ class Emitter {
           return;
         }
         if (e.op === "xor") {
-          this.expr(e.operands[0]);
-          for (const o of e.operands.slice(1)) { this.expr(o); this.op(F.OP_XOR); }
+          this.expr(e.operands[0], true);
+          for (const o of e.operands.slice(1)) { this.expr(o, true); this.op(F.OP_XOR); }
           return;
         }
         const holes: number[] = [];
         e.operands.forEach((o, i) => {
-          this.expr(o);
+          this.expr(o, true);
           if (i < e.operands.length - 1) holes.push(this.jump(e.op === "and" ? F.OP_TEST_AND : F.OP_TEST_OR));
         });
         this.op(F.OP_TO_BOOL);
         holes.forEach((h) => this.patch(h));
         return;
       }
-      case "not": this.expr(e.operand); this.op(F.OP_NOT); return;
+      case "not": this.expr(e.operand, e.type.kind !== "array"); this.op(F.OP_NOT); return;
       case "field": {
         const id = ENGINE_FIELDS[e.name];
         if (id === undefined) this.fail(`the engine does not provide the field ${e.name}`);
@@ -303,9 +314,29 @@ export function requiredMask(e: CheckedExpr): bigint {
  * `score`, custom rules an `action`. Throws RuleError (parse/check, with span) or RuleCompileError.
  */
 export function compileRuleSection(rules: readonly RuleToCompile[], kind: number, bots: readonly BotStrings[], lists: NamedLists = {}): Uint8Array {
+  return compileRules(rules, kind, bots, lists).section;
+}
+
+/**
+ * Fields a bare user agent (isBot, a log line) gives the rules: a rule that needs no other runs
+ * on every request, so its user-agent atoms are worth finding in the signature scan itself.
+ */
+const BARE_USER_AGENT_FIELDS = [F.RF_USER_AGENT, F.RF_UA_FAMILY, F.RF_UA_MAJOR, F.RF_SCORE, F.RF_BOTSIFT_SCORE, F.RF_CLASS,
+  F.RF_DETECTION_IDS, F.RF_VERIFIED_BOT_CATEGORY, F.RF_BOT_NAME, F.RF_BOT_OPERATOR, F.RF_BOT_CATEGORY, F.RF_VERIFIED_BOT,
+  F.RF_CLIENT_BOT, F.RF_BOT_VERIFIED, F.RF_BOT_SPOOFED].reduce((m, f) => m | (1n << BigInt(f)), 0n);
+
+/**
+ * compileRuleSection, and the atoms to share with the pack's signature automaton when
+ * `shareUserAgent` (the heuristics, compiled with the pack): the floating user-agent atoms of
+ * rules that run on a bare user agent, flagged ATOM_SHARED in the section.
+ */
+export function compileRules(rules: readonly RuleToCompile[], kind: number, bots: readonly BotStrings[], lists: NamedLists = {}, shareUserAgent = false): { section: Uint8Array; atoms: readonly Atom[]; shared: readonly number[] } {
   const data = new DataWriter();
+  const atoms = new AtomTable();
   const code: number[] = [];
   const entries: number[][] = [];
+  const gates: number[] = [];
+  const shared = new Set<number>();
   for (const rule of rules) {
     let checked: CheckedRule;
     try {
@@ -315,8 +346,8 @@ export function compileRuleSection(rules: readonly RuleToCompile[], kind: number
       throw e;
     }
     if (checked.expr.type.kind !== "bool") throw new RuleCompileError(rule.id, "the expression must be a Boolean test");
-    const emitter = new Emitter(data, rule.id, lists);
-    emitter.expr(checked.expr);
+    const emitter = new Emitter(data, atoms, rule.id, lists);
+    emitter.expr(checked.expr, true);
     const start = code.length;
     for (const w of emitter.code) code.push(w);
     // Jump targets were emitted relative to the rule; make them absolute.
@@ -327,7 +358,12 @@ export function compileRuleSection(rules: readonly RuleToCompile[], kind: number
     const score = kind === F.RULE_KIND_HEURISTIC ? rule.score ?? 0 : 0;
     if (kind === F.RULE_KIND_HEURISTIC && !(Number.isInteger(score) && score >= 1 && score <= 99)) throw new RuleCompileError(rule.id, "a heuristic needs a score from 1 to 99");
     const mask = requiredMask(checked.expr);
-    entries.push([start, code.length - start, kind, action, rule.detectionId ?? 0, score, Number(mask & 0xffffffffn), Number(mask >> 32n)]);
+    const gate = (gateOf(checked.expr) ?? []).map((a) => atoms.add(a));
+    if (shareUserAgent && (mask & ~BARE_USER_AGENT_FIELDS) === 0n) {
+      for (const id of [...emitter.used, ...gate]) if (atoms.atoms[id].field === F.RF_USER_AGENT && isFloating(atoms.atoms[id])) shared.add(id);
+    }
+    entries.push([start, code.length - start, kind, action, rule.detectionId ?? 0, score, Number(mask & 0xffffffffn), Number(mask >> 32n), gates.length, gate.length]);
+    gates.push(...gate);
   }
   const botWords: number[] = [];
   for (const b of bots) {
@@ -336,11 +372,13 @@ export function compileRuleSection(rules: readonly RuleToCompile[], kind: number
       botWords.push(bytes.length ? data.string(bytes) : 0, bytes.length);
     }
   }
+  const { records, trie } = atoms.encode((bytes) => data.string(bytes), shared);
   const dataBytes = data.finish();
-  const out = new SectionWriter().u32(rules.length, code.length, dataBytes.length, bots.length);
+  const trieBytes = trie ?? new Uint8Array(0);
+  const out = new SectionWriter().u32(rules.length, code.length, dataBytes.length, bots.length, atoms.atoms.length, gates.length, trieBytes.length);
   for (const e of entries) out.u32(...e);
-  out.u32s(botWords).u32s(code).bytes(dataBytes);
-  return out.finish();
+  out.u32s(botWords).u32s(gates).u32s(records).bytes(trieBytes).u32s(code).bytes(dataBytes);
+  return { section: out.finish(), atoms: atoms.atoms, shared: [...shared].sort((a, b) => a - b) };
 }
 
 /** Adds `start` to the jump targets of the code from `start` on (they were emitted from 0). */
