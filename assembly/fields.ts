@@ -72,6 +72,23 @@ function headerValue(out: usize, name: string): void {
   if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) != 0) setBytes(out, base, 0); else setMissing(out);
 }
 
+/**
+ * `len(http.request.headers[name])` straight from the record: how many headers are called
+ * `name`, or missing when there are none (the map has no such key) or the headers are unknown.
+ */
+export function headerCount(out: usize, name: usize, nameLength: u32): void {
+  if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
+  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
+  let at: u32 = 0, count: i64 = 0;
+  while (at + 4 <= total) {
+    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
+    if (<u64>at + 4 + n + v > <u64>total) break;
+    if (n == nameLength && memory.compare(base + at + 4, name, n) == 0) count++;
+    at += 4 + n + v;
+  }
+  if (count == 0) setMissing(out); else setInt(out, count);
+}
+
 /** Counts headers, then fills an array of names (part 0) or values (part 1). */
 function headerArray(out: usize, part: i32): void {
   const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
@@ -205,24 +222,56 @@ function botString(out: usize, k: i32): void {
 
 const CLASS_NAMES = ["human", "likely_bot", "bot", "verified_bot"];
 // Product tokens in priority order (a Chrome UA also says Safari; an Edge UA also says Chrome).
-const FAMILY_NAMES = ["edge", "edge", "edge", "opera", "samsung", "headless_chrome", "chrome", "chrome", "firefox", "firefox", "safari"];
+// The family names, one static string (no copy per request): "edge opera samsung headless_chrome chrome firefox safari other".
+const FAMILY_TEXT = memory.data<u8>([
+  0x65, 0x64, 0x67, 0x65, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x73, 0x61, 0x6d, 0x73, 0x75, 0x6e, 0x67, 0x68, 0x65, 0x61, 0x64, 0x6c, 0x65,
+  0x73, 0x73, 0x5f, 0x63, 0x68, 0x72, 0x6f, 0x6d, 0x65, 0x63, 0x68, 0x72, 0x6f, 0x6d, 0x65, 0x66, 0x69, 0x72, 0x65, 0x66, 0x6f, 0x78,
+  0x73, 0x61, 0x66, 0x61, 0x72, 0x69, 0x6f, 0x74, 0x68, 0x65, 0x72,
+]);
+// Per token priority (and NO_FAMILY last): offset << 8 | length of its family's name in FAMILY_TEXT.
+const FAMILY_NAME = memory.data<u16>([
+  0x0004, 0x0004, 0x0004, 0x0405, 0x0907, 0x100f, 0x1f06, 0x1f06, 0x2507, 0x2507, 0x2c06, 0x3205,
+]);
 const NO_FAMILY = 11;
 const SAFARI_TOKEN = 12;
 
-function tokenIs(p: usize, token: string): bool {
-  for (let k = 0; k < token.length; k++) if (<u32>load<u8>(p + k) != <u32>token.charCodeAt(k)) return false;
-  return true;
+/** The `n` (< 8) bytes at `p` as a little-endian word; reads 8 (the input region and the arena have slack). */
+@inline function shortWord(p: usize, n: u32): u64 {
+  return load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
 }
 
-/** The priority of the product token of `n` letters at `p` (see FAMILY_NAMES), SAFARI_TOKEN, or NO_FAMILY. */
-function productToken(p: usize, n: u32): i32 {
-  switch (n) {
-    case 3: return tokenIs(p, "Edg") ? 0 : tokenIs(p, "OPR") ? 3 : NO_FAMILY;
-    case 4: return tokenIs(p, "EdgA") ? 1 : NO_FAMILY;
-    case 5: return tokenIs(p, "CriOS") ? 6 : tokenIs(p, "FxiOS") ? 8 : NO_FAMILY;
-    case 6: return tokenIs(p, "Chrome") ? 7 : tokenIs(p, "Safari") ? SAFARI_TOKEN : tokenIs(p, "EdgiOS") ? 2 : NO_FAMILY;
-    case 7: return tokenIs(p, "Firefox") ? 9 : tokenIs(p, "Version") ? 10 : NO_FAMILY;
-    case 14: return tokenIs(p, "HeadlessChrome") ? 5 : tokenIs(p, "SamsungBrowser") ? 4 : NO_FAMILY;
+@inline function isLetter(b: u32): bool {
+  return (b | 0x20) - 0x61 < 26;
+}
+
+/** Whether the `n` letters before byte `i` of `p` are the word `word` (little-endian, n < 8) and a whole word. */
+@inline function wordBefore(p: usize, i: u32, n: u32, word: u64): bool {
+  return i >= n && shortWord(p + i - n, n) == word && (i == n || !isLetter(<u32>load<u8>(p + i - n - 1)));
+}
+
+function wordBefore14(p: usize, i: u32, head: u64, tail: u64): bool {
+  return i >= 14 && load<u64>(p + i - 14) == head && load<u64>(p + i - 8) == tail && (i == 14 || !isLetter(<u32>load<u8>(p + i - 15)));
+}
+
+/**
+ * The priority of the product token that ends right before the "/" at byte `i` (see
+ * FAMILY_NAME), SAFARI_TOKEN, or NO_FAMILY. The token's last letter picks the candidates, so the
+ * other words ("Mozilla", "AppleWebKit") cost one load; words compare as little-endian integers.
+ */
+function productToken(p: usize, i: u32): i32 {
+  if (i == 0) return NO_FAMILY;
+  switch (<u32>load<u8>(p + i - 1)) {
+    case 0x67: return wordBefore(p, i, 3, 0x676445) ? 0 : NO_FAMILY; // Edg
+    case 0x41: return wordBefore(p, i, 4, 0x41676445) ? 1 : NO_FAMILY; // EdgA
+    case 0x53: // EdgiOS, CriOS, FxiOS
+      return wordBefore(p, i, 6, 0x534f69676445) ? 2 : wordBefore(p, i, 5, 0x534f697243) ? 6 : wordBefore(p, i, 5, 0x534f697846) ? 8 : NO_FAMILY;
+    case 0x52: return wordBefore(p, i, 3, 0x52504f) ? 3 : NO_FAMILY; // OPR
+    case 0x72: return wordBefore14(p, i, 0x42676e75736d6153, 0x726573776f724267) ? 4 : NO_FAMILY; // SamsungBrowser
+    case 0x65: // HeadlessChrome, Chrome
+      return wordBefore14(p, i, 0x7373656c64616548, 0x656d6f7268437373) ? 5 : wordBefore(p, i, 6, 0x656d6f726843) ? 7 : NO_FAMILY;
+    case 0x78: return wordBefore(p, i, 7, 0x786f6665726946) ? 9 : NO_FAMILY; // Firefox
+    case 0x6e: return wordBefore(p, i, 7, 0x6e6f6973726556) ? 10 : NO_FAMILY; // Version
+    case 0x69: return wordBefore(p, i, 6, 0x697261666153) ? SAFARI_TOKEN : NO_FAMILY; // Safari
   }
   return NO_FAMILY;
 }
@@ -233,8 +282,8 @@ function productToken(p: usize, n: u32): i32 {
  * counts as Safari only when a "Safari/" token is present too. Both fields are cached.
  */
 function claimedBrowser(): void {
-  const family = arenaAlloc(SLOT), major = arenaAlloc(SLOT);
-  if (family == 0 || major == 0) return;
+  const family = arenaAlloc(2 * SLOT), major = family + SLOT;
+  if (family == 0) return;
   const p = ptr(FIELD_USER_AGENT), n = len(FIELD_USER_AGENT);
   let best = NO_FAMILY, bestAt: u32 = 0;
   let sawSafari = false;
@@ -247,9 +296,7 @@ function claimedBrowser(): void {
     while (found != 0) {
       const i = block + <u32>ctz(found);
       found &= found - 1;
-      let j = i;
-      while (j > 0 && ((<u32>load<u8>(p + j - 1) | 0x20) - 0x61 < 26)) j--;
-      const t = productToken(p + j, i - j);
+      const t = productToken(p, i);
       if (t == SAFARI_TOKEN) sawSafari = true;
       else if (t < best) { best = t; bestAt = i + 1; }
     }
@@ -261,15 +308,9 @@ function claimedBrowser(): void {
     while (i < n && load<u8>(p + i) >= 0x30 && load<u8>(p + i) <= 0x39 && digits < 9) { v = v * 10 + <i64>(load<u8>(p + i) - 0x30); i++; digits++; }
     if (digits > 0) setInt(major, v);
   }
-  setMissing(family);
-  if (n > 0) {
-    const name = best == NO_FAMILY ? "other" : FAMILY_NAMES[best];
-    const buf = arenaAlloc(<u32>name.length);
-    if (buf != 0) {
-      for (let k = 0; k < name.length; k++) store<u8>(buf + k, <u8>name.charCodeAt(k));
-      setBytes(family, buf, <u32>name.length);
-    }
-  }
+  const name = <u32>load<u16>(FAMILY_NAME + (<usize>best << 1));
+  if (n > 0) setBytes(family, FAMILY_TEXT + <usize>(name >> 8), name & 0xff);
+  else setMissing(family);
   cacheField(RF_UA_FAMILY, family);
   cacheField(RF_UA_MAJOR, major);
 }

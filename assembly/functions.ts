@@ -24,6 +24,13 @@ export function bytesCompare(a: usize, an: u32, b: usize, bn: u32): i32 {
   return an == bn ? 0 : an < bn ? -1 : 1;
 }
 
+/** Byte equality, lengths first: most unequal values (header names, set members) differ in length. */
+export function bytesEqual(a: usize, an: u32, b: usize, bn: u32): bool {
+  if (an != bn) return false;
+  for (let i: u32 = 0; i < an; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
 /** First index of `needle` in `hay`, or -1 (values are bounded by the field limit). */
 export function indexOf(hay: usize, n: u32, needle: usize, m: u32): i32 {
   if (m == 0) return 0;

@@ -81,7 +81,7 @@ function syncVerdict(out: usize): void {
  * probability (99 − s) / 98"; independent evidence combines as 1 − Π(1 − p), mapped back onto
  * 1…99. One heuristic of score 1 is certain; none keeps the human score.
  */
-function applyHeuristics(out: usize, known: u64): void {
+function applyHeuristics(out: usize, known: u64): bool {
   let human: f64 = 1.0;
   let fired = false;
   let flags = <u32>load<u16>(out + VERDICT_FLAGS);
@@ -89,7 +89,7 @@ function applyHeuristics(out: usize, known: u64): void {
   const list = runnableRules(heuristics, known);
   for (let i: u32 = 0; i < heuristics.runnableCount; i++) {
     const r = load<u32>(list + (<usize>i << 2));
-    const result = evaluateRule(heuristics, r, known);
+    const result = evaluateRule(heuristics, r, known, true);
     if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
     if (result == 0) continue;
     const e = heuristics.rules + <usize>r * RULE_SIZE;
@@ -101,13 +101,14 @@ function applyHeuristics(out: usize, known: u64): void {
   }
   store<u32>(out + VERDICT_DETECTION_COUNT, count);
   store<u16>(out + VERDICT_FLAGS, <u16>flags);
-  if (!fired) return;
+  if (!fired) return false;
   const cls = <u32>load<u8>(out + VERDICT_CLASS);
-  if (cls == CLASS_VERIFIED_BOT) return; // a verified crawler is what it says, whatever its headers look like
+  if (cls == CLASS_VERIFIED_BOT) return true; // a verified crawler is what it says, whatever its headers look like
   const heuristic = <u32>(1.0 + Math.round(98.0 * human));
   const score = min(<u32>load<u8>(out + VERDICT_SCORE), heuristic);
   store<u8>(out + VERDICT_SCORE, <u8>score);
   store<u8>(out + VERDICT_CLASS, <u8>(score == 1 ? CLASS_BOT : score < 30 ? CLASS_LIKELY_BOT : CLASS_HUMAN));
+  return true;
 }
 
 /** Custom rules in order: the first terminating action wins; log rules accumulate. */
@@ -120,7 +121,7 @@ function applyCustomRules(out: usize, known: u64): void {
   const list = runnableRules(customRules, known);
   for (let i: u32 = 0; i < customRules.runnableCount; i++) {
     const r = load<u32>(list + (<usize>i << 2));
-    const result = evaluateRule(customRules, r, known);
+    const result = evaluateRule(customRules, r, known, true);
     if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
     if (result == 0) continue;
     const action = load<u32>(customRules.rules + <usize>r * RULE_SIZE + 12);
@@ -153,23 +154,19 @@ export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = fa
   clearHits();
   clearOutcome(out); // [rate limits]
   const limited = rateLimits && rateLimitsReady(); // [rate limits]
+  store<u8>(out + VERDICT_ACTION, <u8>ACTION_NONE);
+  store<i32>(out + VERDICT_RULE, -1);
+  store<u32>(out + VERDICT_LOGGED_COUNT, 0);
   if (heuristics.count + customRules.count > 0 || limited) {
     request.ipKind = ipKind;
     beginRequest();
     resetArena();
-    resetLiterals(customRules);
-    if (limited) resetLiterals(rateLimitRules); // [rate limits]
     syncVerdict(out);
-    if (heuristics.count > 0) {
-      applyHeuristics(out, knownFields());
-      syncVerdict(out);
-    }
-    if (customRules.count > 0) applyCustomRules(out, knownFields());
-    if (limited) applyRateLimits(out, knownFields()); // [rate limits]
-  } else {
-    store<u8>(out + VERDICT_ACTION, <u8>ACTION_NONE);
-    store<i32>(out + VERDICT_RULE, -1);
-    store<u32>(out + VERDICT_LOGGED_COUNT, 0);
+    // Heuristics never make a request verified, the only verdict fact knownFields reads.
+    const known = knownFields();
+    if (heuristics.count > 0 && applyHeuristics(out, known)) syncVerdict(out);
+    if (customRules.count > 0) { resetLiterals(customRules); applyCustomRules(out, known); }
+    if (limited) { resetLiterals(rateLimitRules); applyRateLimits(out, known); } // [rate limits]
   }
   const bot = load<i32>(out + VERDICT_BOT);
   return <u32>load<u8>(out + VERDICT_SCORE) | (<u32>load<u8>(out + VERDICT_CLASS) << 8) | (<u32>(bot + 1) << 16);

@@ -148,22 +148,34 @@ function anchoredOccurs(set: RuleSet, a: usize): bool {
   return true;
 }
 
+@inline function marked(set: RuleSet, atom: u32): bool {
+  return (load<u32>(set.hitBits + (<usize>(atom >> 5) << 2)) & (1 << (atom & 31))) != 0;
+}
+
 /** Whether atom `atom` of `set` occurs in the current request. */
 export function atomOccurs(set: RuleSet, atom: u32): bool {
   const a = set.atoms + <usize>atom * ATOM_SIZE;
   const flags = load<u32>(a + 4);
+  // The common case first: found (or not) by the signature scan.
+  if ((flags & ATOM_SHARED) != 0 && set.sharedFound) return marked(set, atom);
   if ((flags & (ATOM_ANCHOR_START | ATOM_ANCHOR_END)) != 0) return anchoredOccurs(set, a);
   const field = load<u32>(a);
-  if ((set.scanned & bit(field)) == 0 && !((flags & ATOM_SHARED) != 0 && set.sharedFound)) scanField(set, field);
-  return (load<u32>(set.hitBits + (<usize>(atom >> 5) << 2)) & (1 << (atom & 31))) != 0;
+  if ((set.scanned & bit(field)) == 0) scanField(set, field);
+  return marked(set, atom);
 }
 
-/** Whether rule `r` of `set` may match: it has no gate, or one of its gate's atoms occurs. */
-export function gateOpen(set: RuleSet, r: u32): bool {
+/**
+ * Whether rule `r` of `set` may match: it has no gate, or one of its gate's atoms occurs. Atoms
+ * on fields outside `known` (the request has no such value) cannot, and are passed over.
+ */
+export function gateOpen(set: RuleSet, r: u32, known: u64): bool {
   const e = set.rules + <usize>r * RULE_SIZE;
   const count = load<u32>(e + 36);
   if (count == 0) return true;
   const first = set.gates + (<usize>load<u32>(e + 32) << 2);
-  for (let k: u32 = 0; k < count; k++) if (atomOccurs(set, load<u32>(first + (<usize>k << 2)))) return true;
+  for (let k: u32 = 0; k < count; k++) {
+    const atom = load<u32>(first + (<usize>k << 2));
+    if ((known & bit(load<u32>(set.atoms + <usize>atom * ATOM_SIZE))) != 0 && atomOccurs(set, atom)) return true;
+  }
   return false;
 }

@@ -6,7 +6,7 @@
 import { Trie, readTrie, buildDense } from "./trie";
 import { scannable } from "./literals";
 import {
-  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
+  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
   OP_ARRAY_LOGIC,
@@ -67,7 +67,8 @@ function arity(op: u32): i32 {
   switch (op) {
     case OP_FIELD: case OP_BOOL: case OP_TEST_AND: case OP_TEST_OR: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
     case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: case OP_LITERAL: return 1;
-    case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: return 2;
+    case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: case OP_HEADER_COUNT: return 2;
+    case OP_CMP_INT: return 3;
     case OP_NOT: case OP_TO_BOOL: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: case OP_RETURN: return 0;
   }
   return -1;
@@ -95,11 +96,20 @@ function validRegex(at: u32): bool {
   const t = data + at;
   const classes = load<u32>(t), states = load<u32>(t + 4), start = load<u32>(t + 8), dead = load<u32>(t + 12);
   if (classes == 0 || classes > 256 || states == 0 || states > 1 << 20 || start >= states || dead > states) return false;
+  if (<u64>states * classes * 4 >= <u64>1 << 31) return false; // row offsets are u32 with two flag bits
   const flags = <u64>((states + 3) & ~3) * 2;
   if (!inData(at, 16 + 256 + flags + <u64>states * classes * 4)) return false;
   for (let b = 0; b < 256; b++) if (<u32>load<u8>(t + 16 + b) >= classes) return false;
   const transitions = t + 16 + 256 + <usize>flags;
-  for (let i: u32 = 0; i < states * classes; i++) if (load<u32>(transitions + (<usize>i << 2)) >= states) return false;
+  const acceptNow = t + 16 + 256;
+  const rowBytes = classes * 4;
+  for (let i: u32 = 0; i < states * classes; i++) {
+    const e = load<u32>(transitions + (<usize>i << 2));
+    const row = e & ~3, target = row / rowBytes;
+    // A row offset of a real state, flagged exactly as that state is.
+    if (row % rowBytes != 0 || target >= states) return false;
+    if (((e & 1) != 0) != (load<u8>(acceptNow + target) != 0) || ((e & 2) != 0) != (target + 1 == dead)) return false;
+  }
   return true;
 }
 
@@ -136,10 +146,10 @@ function validRule(start: u32, length: u32, starts: usize): bool {
       const b = n > 1 ? load<u32>(code + (<usize>(pc + 2) << 2)) : 0;
       switch (op) {
         case OP_FIELD: if (a >= <u32>RF_LIMIT) return false; break;
-        case OP_BYTES: if (!inData(a, <u64>b)) return false; break;
+        case OP_BYTES: case OP_HEADER_COUNT: if (!inData(a, <u64>b)) return false; break;
         case OP_BOOL: if (a > 1) return false; break;
         case OP_IP: if ((a != 4 && a != 6) || !inData(b, 16)) return false; break;
-        case OP_CMP: if (a > 5) return false; break;
+        case OP_CMP: case OP_CMP_INT: if (a > 5) return false; break;
         case OP_ARRAY_LOGIC: if (a > 2) return false; break;
         case OP_LITERAL: if (a >= atomLimit) return false; break;
         case OP_WILDCARD: if (!validWildcard(a) || b > 1) return false; break;

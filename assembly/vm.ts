@@ -5,15 +5,15 @@
 import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
-  OP_ARRAY_LOGIC, OP_LITERAL, RULE_SIZE,
+  OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, RULE_SIZE,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
   SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, pushBool, pushMissing, setBool, setMissing,
   setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted,
 } from "./values";
-import { loadField, request } from "./fields";
-import { callFunction, bytesCompare, indexOf } from "./functions";
+import { loadField, request, headerCount } from "./fields";
+import { callFunction, bytesCompare, bytesEqual, indexOf } from "./functions";
 import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
 import { resetStack } from "./values";
@@ -27,12 +27,27 @@ const iterOut = new StaticArray<u32>(MAX_ITER_DEPTH);
 const iterProduced = new StaticArray<u32>(MAX_ITER_DEPTH);
 let iterDepth: i32 = 0;
 
+@inline function compareInts(x: i64, y: i64, op: u32): bool {
+  switch (op) {
+    case CMP_EQ: return x == y;
+    case CMP_NE: return x != y;
+    case CMP_LT: return x < y;
+    case CMP_LE: return x <= y;
+    case CMP_GT: return x > y;
+    case CMP_GE: return x >= y;
+  }
+  return false;
+}
+
 function compareValues(a: usize, b: usize, op: u32): bool {
   const ta = tagOf(a), tb = tagOf(b);
   if (ta == T_MISSING || tb == T_MISSING || ta != tb) return false;
   let c: i32 = 0;
   if (ta == T_INT || ta == T_BOOL) { const x = intOf(a), y = intOf(b); c = x < y ? -1 : x > y ? 1 : 0; }
-  else if (ta == T_BYTES) c = bytesCompare(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b));
+  else if (ta == T_BYTES) {
+    if (op == CMP_EQ || op == CMP_NE) return bytesEqual(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b)) == (op == CMP_EQ);
+    c = bytesCompare(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b));
+  }
   else if (ta == T_IP) {
     if (auxOf(a) != auxOf(b)) return op == CMP_NE;
     c = bytesCompare(ptrOf(a), 16, ptrOf(b), 16);
@@ -93,23 +108,28 @@ function wildcardMatches(value: usize, pattern: usize, strict: bool): bool {
   return true;
 }
 
-/** Regex data: classCount, stateCount, start, dead + 1 (0 = none), classOf[256], acceptNow[states], acceptAtEnd[states] (4-aligned), transitions u32[states × classes]. */
+/**
+ * Regex data: classCount, stateCount, start, dead + 1 (0 = none), classOf[256], acceptNow[states],
+ * acceptAtEnd[states] (4-aligned), transitions u32[states × classes], each the target's row
+ * offset in bytes (state × classCount × 4) | 1 (accepts now) | 2 (dead): one load per byte.
+ */
 function regexMatches(value: usize, t: usize): bool {
   if (tagOf(value) != T_BYTES) return false;
-  const classes = load<u32>(t), states = load<u32>(t + 4), dead = <i32>load<u32>(t + 12) - 1;
+  const classes = load<u32>(t), states = load<u32>(t + 4);
   const classOf = t + 16;
   const acceptNow = classOf + 256;
   const acceptAtEnd = acceptNow + <usize>((states + 3) & ~3);
   const transitions = acceptAtEnd + <usize>((states + 3) & ~3);
-  let s = load<u32>(t + 8);
-  if (load<u8>(acceptNow + s)) return true;
+  const start = load<u32>(t + 8);
+  if (load<u8>(acceptNow + start)) return true;
+  let row = <usize>start * classes * 4;
   const p = ptrOf(value), n = auxOf(value);
   for (let i: u32 = 0; i < n; i++) {
-    s = load<u32>(transitions + ((<usize>s * classes + <usize>load<u8>(classOf + <usize>load<u8>(p + i))) << 2));
-    if (load<u8>(acceptNow + s)) return true;
-    if (<i32>s == dead) return false;
+    const e = load<u32>(transitions + row + (<usize>load<u8>(classOf + <usize>load<u8>(p + i)) << 2));
+    if (e & 3) return (e & 1) != 0;
+    row = <usize>e;
   }
-  return load<u8>(acceptAtEnd + s) != 0;
+  return load<u8>(acceptAtEnd + row / (<usize>classes * 4)) != 0;
 }
 
 function inSet(value: usize, set: usize): bool {
@@ -119,7 +139,7 @@ function inSet(value: usize, set: usize): bool {
   for (let i: u32 = 0; i < count; i++) {
     if (kind == SET_BYTES) {
       const m = load<u32>(e);
-      if (tag == T_BYTES && bytesCompare(ptrOf(value), auxOf(value), e + 4, m) == 0) return true;
+      if (tag == T_BYTES && bytesEqual(ptrOf(value), auxOf(value), e + 4, m)) return true;
       e += 4 + ((m + 3) & ~3);
     } else if (kind == SET_INT) {
       if (tag == T_INT && intOf(value) >= load<i64>(e) && intOf(value) <= load<i64>(e + 8)) return true;
@@ -144,20 +164,21 @@ function indexMap(target: usize, key: usize, out: usize): void {
   const entries = ptrOf(target);
   for (let i: u32 = 0; i < auxOf(target); i++) {
     const k = entries + <usize>(2 * i) * SLOT;
-    if (bytesCompare(ptrOf(k), auxOf(k), ptrOf(key), auxOf(key)) == 0) { copySlot(out, k + SLOT); return; }
+    if (bytesEqual(ptrOf(k), auxOf(k), ptrOf(key), auxOf(key))) { copySlot(out, k + SLOT); return; }
   }
   setMissing(out);
 }
 
 /**
  * Runs rule `r` of `set` over the current request unless it cannot match: a field it requires is
- * not among `known`, or none of its gate's atoms occurs. 1 matched, 0 not, -1 fault (the result
- * is then treated as missing, i.e. not matching).
+ * not among `known` (`runnable`: the caller took it from runnableRules, so it is), or none of its
+ * gate's atoms occurs. 1 matched, 0 not, -1 fault (the result is then treated as missing, i.e.
+ * not matching).
  */
-export function evaluateRule(set: RuleSet, r: u32, known: u64): i32 {
+export function evaluateRule(set: RuleSet, r: u32, known: u64, runnable: bool = false): i32 {
   const e = set.rules + <usize>r * RULE_SIZE;
-  if ((load<u64>(e + 24) & ~known) != 0) return 0;
-  if (!gateOpen(set, r)) return 0;
+  if (!runnable && (load<u64>(e + 24) & ~known) != 0) return 0;
+  if (!gateOpen(set, r, known)) return 0;
   resetStack();
   request.botStrings = set.botStrings;
   request.ruleData = set.data;
@@ -172,8 +193,9 @@ function runRule(set: RuleSet, start: u32, end: u32): i32 {
   let pc = start;
   while (pc < end) {
     const op = load<u32>(code + (<usize>pc << 2));
-    const a = pc + 1 < end ? load<u32>(code + (<usize>(pc + 1) << 2)) : 0;
-    const b = pc + 2 < end ? load<u32>(code + (<usize>(pc + 2) << 2)) : 0;
+    // Operands lie inside the rule (checked at load); reading past a short instruction stays in the pack.
+    const a = load<u32>(code + (<usize>(pc + 1) << 2));
+    const b = load<u32>(code + (<usize>(pc + 2) << 2));
     pc++;
     switch (op) {
       case OP_FIELD: loadField(pushSlot(), a); pc += 1; break;
@@ -232,6 +254,14 @@ function runRule(set: RuleSet, start: u32, end: u32): i32 {
       }
       case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
       case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
+      case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b); pc += 2; break;
+      case OP_CMP_INT: {
+        const l = peek(0);
+        const y = <i64>(<u64>b | (<u64>load<u32>(code + (<usize>(pc + 2) << 2)) << 32));
+        setBool(l, tagOf(l) == T_INT && compareInts(intOf(l), y, a));
+        pc += 3;
+        break;
+      }
       case OP_RETURN: {
         if (faulted) return -1;
         return isTrue(peek(0)) ? 1 : 0;

@@ -1,16 +1,94 @@
-// What the heuristics cost: isBot and full-request classify with and without packs/heuristics.json, in one process.
-// node bench/heuristics.mjs
-import { createEngine, compilePack } from "botsift";
-import { readFileSync } from "node:fs";
-const src = (f) => ({ label: f, source: JSON.parse(readFileSync(new URL(`../${f}`, import.meta.url), "utf8")) });
-const base = ["packs/ai-bots.json", "packs/crawlers.json", "packs/ip-ranges.json"].map(src);
-const plain = await createEngine({ pack: await compilePack(base) });
-const heur = await createEngine({ pack: await compilePack([...base, src("packs/heuristics.json")]) });
-const uas = JSON.parse(readFileSync(new URL("./data/browser-uas.json", import.meta.url), "utf8")).userAgents.slice(0, 2000);
-const cap = JSON.parse(readFileSync(new URL("../test/fixtures/requests/chromium-headful-https.json", import.meta.url), "utf8")).request;
-const full = uas.map((ua) => ({ userAgent: ua, method: "GET", url: "/", httpVersion: "HTTP/1.1", tls: true, ip: "203.0.113.9", headers: cap.headers.map(([k, v]) => [k, /user-agent/i.test(k) ? ua : v]) }));
-function time(fn, xs, rounds = 5) { for (const x of xs) fn(x); const t = performance.now(); for (let r = 0; r < rounds; r++) for (const x of xs) fn(x); return ((performance.now() - t) * 1e6 / (rounds * xs.length)).toFixed(0); }
-for (let k = 0; k < 2; k++) {
-console.log("isBot   plain", time((u) => plain.isBot(u), uas), "ns; heuristics", time((u) => heur.isBot(u), uas), "ns");
-console.log("request plain", time((r) => plain.classify(r), full, 2), "ns; heuristics", time((r) => heur.classify(r), full, 2), "ns");
+// What the heuristics cost: the engine benchmark's calls (isBot, classify, classifyBatch over
+// the same mix of user agents) and a full request with headers, each on the signature-only pack
+// and on the same pack with packs/heuristics.json, side by side in one process (benchmark.js,
+// rounds interleaved). `npm run bench:heuristics`; results in bench/results/heuristics.{json,md}.
+import { writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import os from "node:os";
+import { createEngine } from "botsift";
+import { compilePackSync } from "botsift/compile";
+import { ROOT, DEFAULT_PACK_SOURCES, browserUserAgents, readPackSources, packContents, buildMix } from "./lib/mix.mjs";
+import { runBenchmark, summarize } from "./lib/measure.mjs";
+import { machine } from "./lib/report.mjs";
+
+const quick = process.argv.includes("--quick");
+const opts = quick ? { maxTime: 0.3, minSamples: 5 } : { maxTime: 2, minSamples: 30 };
+const ROUNDS = quick ? 1 : 3;
+
+const signatureSources = DEFAULT_PACK_SOURCES.filter((p) => !p.endsWith("heuristics.json"));
+const { sources: signatureOnly } = readPackSources(signatureSources);
+const { sources: withHeuristics } = readPackSources([...signatureSources, "packs/heuristics.json"]);
+const engines = process.env.SWAP ? {
+  "with heuristics": await createEngine({ pack: compilePackSync(withHeuristics) }),
+  "signatures only": await createEngine({ pack: compilePackSync(signatureOnly) }),
+} : {
+  "signatures only": await createEngine({ pack: compilePackSync(signatureOnly) }),
+  "with heuristics": await createEngine({ pack: compilePackSync(withHeuristics) }),
+};
+
+const browser = await browserUserAgents({});
+const uas = buildMix(browser.userAgents, packContents(signatureOnly).examples).userAgents;
+// Full requests: each user agent with the captured headful Chromium's headers, over HTTPS.
+const captured = JSON.parse(readFileSync(join(ROOT, "test/fixtures/requests/chromium-headful-https.json"), "utf8")).request;
+const requests = uas.slice(0, 1000).map((ua) => ({
+  userAgent: ua, method: "GET", url: "/", httpVersion: "HTTP/1.1", tls: true, ip: "203.0.113.9",
+  headers: captured.headers.map(([k, v]) => [k, /^user-agent$/i.test(k) ? ua : v]),
+}));
+
+const calls = {
+  isBot: [(e) => () => { for (const ua of uas) e.isBot(ua); }, uas.length],
+  classify: [(e) => () => { for (const ua of uas) e.classify(ua); }, uas.length],
+  "classifyBatch, 1,000 per call": [(e) => () => { for (let i = 0; i < uas.length; i += 1000) e.classifyBatch(uas.slice(i, i + 1000)); }, uas.length],
+  "classify a request with headers": [(e) => () => { for (const r of requests) e.classify(r); }, requests.length],
+};
+
+// Warm-up: V8 first runs Wasm from its baseline compiler and tiers hot functions up later; the
+// heuristics run code (the rule interpreter) the signature-only engine never calls, so each
+// engine runs every call until its code is optimised before anything is timed.
+for (const engine of Object.values(engines)) {
+  for (const [make] of Object.values(calls)) {
+    const fn = make(engine);
+    for (const until = performance.now() + (quick ? 200 : 1000); performance.now() < until;) fn();
+  }
 }
+
+const samples = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [call, [make, perOp]] of Object.entries(calls)) {
+    for (const [pack, engine] of Object.entries(engines)) {
+      const key = `${call}|${pack}`;
+      const r = runBenchmark(key, make(engine), perOp, opts);
+      (samples[key] ??= []).push(...r.samples);
+    }
+  }
+}
+
+const rows = Object.keys(calls).map((call) => {
+  const plain = summarize(samples[`${call}|signatures only`], 1);
+  const heur = summarize(samples[`${call}|with heuristics`], 1);
+  return { call, signatureOnlyNs: plain.medianNs, withHeuristicsNs: heur.medianNs, ratio: heur.medianNs / plain.medianNs };
+});
+const ns = (x) => `${Math.round(x).toLocaleString("en-US")} ns`;
+for (const r of rows) console.log(`${r.call}: ${ns(r.signatureOnlyNs)} → ${ns(r.withHeuristicsNs)} (${r.ratio.toFixed(2)}×)`);
+
+const m = machine(ROOT);
+const load = os.loadavg()[0];
+const md = [
+  `<!-- Generated by bench/heuristics.mjs on ${new Date().toISOString()}; do not edit by hand. -->`,
+  "",
+  `**Machine:** ${m.cpu}, ${m.cores} cores, Node ${process.version}; load average ${load.toFixed(2)} at the end. ` +
+    `**Mix:** the engine benchmark's ${uas.length.toLocaleString("en-US")} user agents; ${requests.length.toLocaleString("en-US")} of them as full requests with a captured Chromium's headers.`,
+  "",
+  "| Call | Signatures only | With heuristics | Ratio |",
+  "| --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.call} | ${ns(r.signatureOnlyNs)} | ${ns(r.withHeuristicsNs)} | ${r.ratio.toFixed(2)}× |`),
+  "",
+  `Medians per user agent or request over ${ROUNDS} interleaved round${ROUNDS > 1 ? "s" : ""}. A bare user agent runs only the heuristics that need nothing else;` +
+    " a request with headers runs them all.",
+  "",
+].join("\n");
+if (!quick) {
+  writeFileSync(join(ROOT, "bench/results/heuristics.md"), md);
+  writeFileSync(join(ROOT, "bench/results/heuristics.json"), JSON.stringify({ generatedAt: new Date().toISOString(), machine: m, loadAverage: load, rows }, null, 2) + "\n");
+}
+console.log(md);

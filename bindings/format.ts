@@ -234,9 +234,11 @@ export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the
 export const OP_RETURN = 22;
 export const OP_ARRAY_LOGIC = 23; // 0 and, 1 or, 2 xor: element by element over two Array<Boolean> (missing if either is)
 export const OP_LITERAL = 24; // atom id: pushes whether the atom occurs in its field (scanning the field on first use)
-export const OP_LIMIT = 25;
+export const OP_HEADER_COUNT = 25; // data offset, length of a name: len(http.request.headers[name]) without building the map
+export const OP_CMP_INT = 26; // comparison (CMP_*), low, high: compares the top with an integer constant (OP_INT + OP_CMP in one)
+export const OP_LIMIT = 27;
 /** Operand words of each opcode, indexed by opcode. */
-export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1, 1];
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1, 1, 2, 3];
 
 export const CMP_EQ = 0;
 export const CMP_NE = 1;

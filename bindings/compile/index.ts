@@ -169,7 +169,7 @@ export function compilePackSync(sources: (PackSource | NamedSource)[], options: 
   const ruleSections: [number, Uint8Array][] = [];
   if (heuristics.length > 0) {
     try {
-      const compiled = compileRules(heuristics.map(({ h }) => h), F.RULE_KIND_HEURISTIC, botStrings(meta.bots), {}, !process.env.NOSHARE);
+      const compiled = compileRules(heuristics.map(({ h }) => h), F.RULE_KIND_HEURISTIC, botStrings(meta.bots), {}, true);
       ruleSections.push([F.SECTION_HEURISTICS, compiled.section]);
       // User-agent literals of the heuristics that run on a bare user agent join the signature automaton: one scan finds both.
       for (const id of compiled.shared) addCheck(compiled.atoms[id].bytes, [F.CHECK_ATOM, id, 0], compiled.atoms[id].caseSensitive);

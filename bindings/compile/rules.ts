@@ -7,7 +7,7 @@ import { parseRule, type CheckedRule, type NamedLists, type ListValues } from ".
 import type { CheckedExpr, Rhs, SetElement, IpAddress } from "../rules/ast.js";
 import { parseWildcard } from "../rules/wildcard.js";
 import { DEFAULT_LIMITS } from "../rules/settings.js";
-import { compileRegex } from "../regex/index.js";
+import { regexTables } from "../rules/matches.js";
 import { SectionWriter } from "./encode.js";
 import { BotsiftError } from "../errors.js";
 import { parseCidr } from "./ipranges.js";
@@ -170,6 +170,8 @@ class Emitter {
       case "ip": { this.data.align(); this.op(F.OP_IP, e.value.family, this.data.raw(ip16(e.value))); return; }
       case "compare": this.lifted(e.left, () => this.compareTop(e.op, e.right)); return;
       case "call": {
+        const header = e.name === "len" ? headerName(e.args[0]) : null;
+        if (header) { this.op(F.OP_HEADER_COUNT, this.data.string(header), header.length); return; }
         const fn = FUNCTIONS[e.name];
         if (fn === undefined) this.fail(`the engine does not implement ${e.name}() yet; the reference evaluator does`);
         if (e.name === "any" || e.name === "all") { this.expr(e.args[0]); this.op(F.OP_CALL, fn, 1); return; }
@@ -218,7 +220,8 @@ class Emitter {
       }
       case "matches": {
         if (rhs.kind !== "regex") this.fail("matches needs a regular expression");
-        const { tables: t } = compileRegex(rhs.pattern);
+        // The checker compiled this pattern already: the same tables, from its cache.
+        const t = regexTables(rhs.pattern);
         this.data.align();
         const at = this.data.length;
         this.data.u32(t.classCount, t.stateCount, t.start, t.dead + 1);
@@ -227,7 +230,8 @@ class Emitter {
         const now = new Uint8Array(pad(t.stateCount)); now.set(t.acceptNow);
         const end = new Uint8Array(pad(t.stateCount)); end.set(t.acceptAtEnd);
         this.data.raw(now); this.data.raw(end);
-        for (const x of t.transitions) this.data.u32(x);
+        // Each transition is the target's row offset in bytes, | 1 if it accepts now, | 2 if it is dead.
+        for (const x of t.transitions) this.data.u32(x * t.classCount * 4 + (t.acceptNow[x] ? 1 : 0) + (x === t.dead ? 2 : 0));
         this.op(F.OP_MATCHES, at);
         return;
       }
@@ -239,6 +243,11 @@ class Emitter {
       default: {
         const cmp = CMP[op];
         if (cmp === undefined) this.fail(`unknown operator ${op}`);
+        if (rhs.kind === "int") {
+          const big = BigInt.asUintN(64, BigInt(rhs.value));
+          this.op(F.OP_CMP_INT, cmp, Number(big & 0xffffffffn), Number(big >> 32n));
+          return;
+        }
         this.expr(rhs as CheckedExpr);
         this.op(F.OP_CMP, cmp);
       }
@@ -280,6 +289,12 @@ class Emitter {
     }
     return at;
   }
+}
+
+/** K when `e` is `http.request.headers[K]` with a literal K: its len() is one instruction. */
+function headerName(e: CheckedExpr | undefined): Uint8Array | null {
+  if (e?.kind !== "index" || e.key.kind !== "string" || e.target.kind !== "field" || e.target.name !== "http.request.headers") return null;
+  return e.key.value;
 }
 
 /** The field a conjunct tests first: missing it, the conjunct (and so an AND chain) is false. */
