@@ -8,7 +8,7 @@ import { compilePackSync } from "../dist/compile/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The sources of the built-in pack, in priority order for ties. */
-export const DEFAULT_PACK_SOURCES = ["packs/ai-bots.json", "packs/crawlers.json", "packs/ip-ranges.json", "packs/fingerprints.json"];
+export const DEFAULT_PACK_SOURCES = ["packs/ai-bots.json", "packs/crawlers.json", "packs/ip-ranges.json", "packs/fingerprints.json", "packs/heuristics.json"];
 
 const sources = DEFAULT_PACK_SOURCES.filter((p) => existsSync(join(root, p))).map((p) => ({
   label: p,

@@ -255,4 +255,22 @@ function uaOf(req) {
   return req.headers.find(([k]) => k.toLowerCase() === "user-agent")?.[1] ?? "";
 }
 
+
+test("the built-in pack carries the heuristics: curl dressed as Chrome is caught, the captured browser is not", async () => {
+  const { createEngine } = await import("botsift");
+  const builtIn = await createEngine();
+  assert.ok(builtIn.packInfo.sources.some((s) => s.name === source.name), JSON.stringify(builtIn.packInfo.sources));
+  const browser = JSON.parse(readFileSync(new URL("./fixtures/requests/chromium-headful-https.json", import.meta.url), "utf8")).request;
+  const ua = browser.headers.find(([k]) => /^user-agent$/i.test(k))[1];
+  const real = builtIn.classify({ userAgent: ua, method: "GET", url: "/", httpVersion: browser.httpVersion, tls: true, headers: browser.headers });
+  assert.is(real.class, "human", `the captured Chromium: ${names(real.detections)}`);
+  assert.equal(real.detections, []);
+  const disguised = builtIn.classify({ userAgent: ua, method: "GET", url: "/", httpVersion: "HTTP/1.1", tls: true,
+    headers: [["host", "example.com"], ["user-agent", ua], ["accept", "*/*"]] });
+  assert.ok(disguised.class !== "human", `curl's headers under Chrome's user agent: ${disguised.class} ${disguised.score}`);
+  assert.ok(disguised.detections.includes(STABLE_IDS["browser-no-accept-language"]), names(disguised.detections));
+  // A bare user agent runs only the heuristics that need nothing else.
+  assert.is(builtIn.classify(ua).class, "human");
+});
+
 test.run();

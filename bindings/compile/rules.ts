@@ -380,8 +380,10 @@ export function compileRules(rules: readonly RuleToCompile[], kind: number, bots
     entries.push([start, code.length - start, kind, action, rule.detectionId ?? 0, score, Number(mask & 0xffffffffn), Number(mask >> 32n), gates.length, gate.length]);
     gates.push(...gate);
   }
+  // The bots' strings only when a rule reads them: a section that does not is smaller by all the names.
+  const carried = readsBotStrings(code) ? bots : [];
   const botWords: number[] = [];
-  for (const b of bots) {
+  for (const b of carried) {
     for (const s of [b.name, b.operator ?? "", b.category, b.cloudflareCategory]) {
       const bytes = new TextEncoder().encode(s);
       botWords.push(bytes.length ? data.string(bytes) : 0, bytes.length);
@@ -390,10 +392,19 @@ export function compileRules(rules: readonly RuleToCompile[], kind: number, bots
   const { records, trie } = atoms.encode((bytes) => data.string(bytes), shared);
   const dataBytes = data.finish();
   const trieBytes = trie ?? new Uint8Array(0);
-  const out = new SectionWriter().u32(rules.length, code.length, dataBytes.length, bots.length, atoms.atoms.length, gates.length, trieBytes.length);
+  const out = new SectionWriter().u32(rules.length, code.length, dataBytes.length, carried.length, atoms.atoms.length, gates.length, trieBytes.length);
   for (const e of entries) out.u32(...e);
   out.u32s(botWords).u32s(gates).u32s(records).bytes(trieBytes).u32s(code).bytes(dataBytes);
   return { section: out.finish(), atoms: atoms.atoms, shared: [...shared].sort((a, b) => a - b) };
+}
+
+/** Fields whose values come from the bot strings a RULES section carries. */
+const BOT_STRING_FIELDS = new Set([F.RF_BOT_NAME, F.RF_BOT_OPERATOR, F.RF_BOT_CATEGORY, F.RF_VERIFIED_BOT_CATEGORY]);
+
+/** Whether the code reads a field of the bot strings (walking it instruction by instruction). */
+function readsBotStrings(code: readonly number[]): boolean {
+  for (let pc = 0; pc < code.length; pc += 1 + F.OP_ARITY[code[pc]]) if (code[pc] === F.OP_FIELD && BOT_STRING_FIELDS.has(code[pc + 1])) return true;
+  return false;
 }
 
 /** Adds `start` to the jump targets of the code from `start` on (they were emitted from 0). */
