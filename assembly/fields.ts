@@ -421,7 +421,8 @@ export function loadField(out: usize, f: u32): void {
       const host = len(FIELD_HOST), uri = len(FIELD_URL);
       const tls = (request.flags & RECORD_FLAG_TLS) != 0;
       const scheme: u32 = tls ? 8 : 7;
-      const buf = host == 0 ? 0 : arenaAlloc(scheme + host + uri);
+      // Both parts or nothing, as knownFields says: a request line without a target has no full URI.
+      const buf = host == 0 || uri == 0 ? 0 : arenaAlloc(scheme + host + uri);
       if (buf == 0) { setMissing(slot); break; }
       const prefix = tls ? "https://" : "http://";
       for (let k = 0; k < prefix.length; k++) store<u8>(buf + k, <u8>prefix.charCodeAt(k));

@@ -33,6 +33,8 @@ export function fieldValuesOf(req, v) {
   };
   const header = (name) => (headers ? headers.find(([k]) => k === name)?.[1] ?? "" : undefined);
   const ext = /\.([^./]*)$/.exec(path)?.[1]?.toLowerCase();
+  // The host is the description's, else the Host header's (as on Cloudflare, http.host is the Host header).
+  const host = req.host ?? (header("host") || undefined);
   const { family, major } = uaFamily(req.userAgent ?? "");
   const when = (cond, value) => (cond ? value : undefined);
   return {
@@ -43,8 +45,8 @@ export function fieldValuesOf(req, v) {
     "http.request.uri.args": when(url, group(pairs)),
     "http.request.uri.args.names": when(url, pairs.map((p) => p[0])),
     "http.request.uri.args.values": when(url, pairs.map((p) => p[1])),
-    "http.request.full_uri": when(req.host && url, `${req.tls ? "https" : "http"}://${req.host}${url}`),
-    "http.host": when(req.host, req.host),
+    "http.request.full_uri": when(host && url, `${req.tls ? "https" : "http"}://${host}${url}`),
+    "http.host": when(host, host),
     "http.user_agent": req.userAgent ?? "",
     "http.referer": header("referer"),
     "http.cookie": header("cookie"),
