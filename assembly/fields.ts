@@ -15,6 +15,7 @@ import {
 } from "../bindings/format";
 import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArray, setMap, copySlot } from "./values";
 import { v4, v6, IP_V4, IP_V6 } from "./ip";
+import { readClaimedBrowser } from "./browser";
 
 /** The request being judged: field addresses and lengths, record flags, and the verdict so far. */
 export class Request {
@@ -221,96 +222,11 @@ function botString(out: usize, k: i32): void {
 }
 
 const CLASS_NAMES = ["human", "likely_bot", "bot", "verified_bot"];
-// Product tokens in priority order (a Chrome UA also says Safari; an Edge UA also says Chrome).
-// The family names, one static string (no copy per request): "edge opera samsung headless_chrome chrome firefox safari other".
-const FAMILY_TEXT = memory.data<u8>([
-  0x65, 0x64, 0x67, 0x65, 0x6f, 0x70, 0x65, 0x72, 0x61, 0x73, 0x61, 0x6d, 0x73, 0x75, 0x6e, 0x67, 0x68, 0x65, 0x61, 0x64, 0x6c, 0x65,
-  0x73, 0x73, 0x5f, 0x63, 0x68, 0x72, 0x6f, 0x6d, 0x65, 0x63, 0x68, 0x72, 0x6f, 0x6d, 0x65, 0x66, 0x69, 0x72, 0x65, 0x66, 0x6f, 0x78,
-  0x73, 0x61, 0x66, 0x61, 0x72, 0x69, 0x6f, 0x74, 0x68, 0x65, 0x72,
-]);
-// Per token priority (and NO_FAMILY last): offset << 8 | length of its family's name in FAMILY_TEXT.
-const FAMILY_NAME = memory.data<u16>([
-  0x0004, 0x0004, 0x0004, 0x0405, 0x0907, 0x100f, 0x1f06, 0x1f06, 0x2507, 0x2507, 0x2c06, 0x3205,
-]);
-const NO_FAMILY = 11;
-const SAFARI_TOKEN = 12;
-
-/** The `n` (< 8) bytes at `p` as a little-endian word; reads 8 (the input region and the arena have slack). */
-@inline function shortWord(p: usize, n: u32): u64 {
-  return load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
-}
-
-@inline function isLetter(b: u32): bool {
-  return (b | 0x20) - 0x61 < 26;
-}
-
-/** Whether the `n` letters before byte `i` of `p` are the word `word` (little-endian, n < 8) and a whole word. */
-@inline function wordBefore(p: usize, i: u32, n: u32, word: u64): bool {
-  return i >= n && shortWord(p + i - n, n) == word && (i == n || !isLetter(<u32>load<u8>(p + i - n - 1)));
-}
-
-function wordBefore14(p: usize, i: u32, head: u64, tail: u64): bool {
-  return i >= 14 && load<u64>(p + i - 14) == head && load<u64>(p + i - 8) == tail && (i == 14 || !isLetter(<u32>load<u8>(p + i - 15)));
-}
-
-/**
- * The priority of the product token that ends right before the "/" at byte `i` (see
- * FAMILY_NAME), SAFARI_TOKEN, or NO_FAMILY. The token's last letter picks the candidates, so the
- * other words ("Mozilla", "AppleWebKit") cost one load; words compare as little-endian integers.
- */
-function productToken(p: usize, i: u32): i32 {
-  if (i == 0) return NO_FAMILY;
-  switch (<u32>load<u8>(p + i - 1)) {
-    case 0x67: return wordBefore(p, i, 3, 0x676445) ? 0 : NO_FAMILY; // Edg
-    case 0x41: return wordBefore(p, i, 4, 0x41676445) ? 1 : NO_FAMILY; // EdgA
-    case 0x53: // EdgiOS, CriOS, FxiOS
-      return wordBefore(p, i, 6, 0x534f69676445) ? 2 : wordBefore(p, i, 5, 0x534f697243) ? 6 : wordBefore(p, i, 5, 0x534f697846) ? 8 : NO_FAMILY;
-    case 0x52: return wordBefore(p, i, 3, 0x52504f) ? 3 : NO_FAMILY; // OPR
-    case 0x72: return wordBefore14(p, i, 0x42676e75736d6153, 0x726573776f724267) ? 4 : NO_FAMILY; // SamsungBrowser
-    case 0x65: // HeadlessChrome, Chrome
-      return wordBefore14(p, i, 0x7373656c64616548, 0x656d6f7268437373) ? 5 : wordBefore(p, i, 6, 0x656d6f726843) ? 7 : NO_FAMILY;
-    case 0x78: return wordBefore(p, i, 7, 0x786f6665726946) ? 9 : NO_FAMILY; // Firefox
-    case 0x6e: return wordBefore(p, i, 7, 0x6e6f6973726556) ? 10 : NO_FAMILY; // Version
-    case 0x69: return wordBefore(p, i, 6, 0x697261666153) ? SAFARI_TOKEN : NO_FAMILY; // Safari
-  }
-  return NO_FAMILY;
-}
-
-/**
- * The browser the user agent claims and its major version, in one pass: at every "/" the word
- * before it is compared with the product tokens; the highest-priority token wins. "Version/x"
- * counts as Safari only when a "Safari/" token is present too. Both fields are cached.
- */
+/** botsift.ua.family and botsift.ua.major, read together (browser.ts) and both cached. */
 function claimedBrowser(): void {
   const family = arenaAlloc(2 * SLOT), major = family + SLOT;
   if (family == 0) return;
-  const p = ptr(FIELD_USER_AGENT), n = len(FIELD_USER_AGENT);
-  let best = NO_FAMILY, bestAt: u32 = 0;
-  let sawSafari = false;
-  // Slashes 16 bytes at a time; a user agent has a handful of them in a hundred-odd bytes.
-  const slash = i8x16.splat(0x2f);
-  for (let block: u32 = 0; block < n; block += 16) {
-    let found: u32 = 0;
-    if (block + 16 <= n) found = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + block), slash));
-    else for (let k: u32 = block; k < n; k++) if (load<u8>(p + k) == 0x2f) found |= 1 << (k - block);
-    while (found != 0) {
-      const i = block + <u32>ctz(found);
-      found &= found - 1;
-      const t = productToken(p, i);
-      if (t == SAFARI_TOKEN) sawSafari = true;
-      else if (t < best) { best = t; bestAt = i + 1; }
-    }
-  }
-  if (best == 10 && !sawSafari) best = NO_FAMILY;
-  setMissing(major);
-  if (best != NO_FAMILY) {
-    let v: i64 = 0, digits = 0, i = bestAt;
-    while (i < n && load<u8>(p + i) >= 0x30 && load<u8>(p + i) <= 0x39 && digits < 9) { v = v * 10 + <i64>(load<u8>(p + i) - 0x30); i++; digits++; }
-    if (digits > 0) setInt(major, v);
-  }
-  const name = <u32>load<u16>(FAMILY_NAME + (<usize>best << 1));
-  if (n > 0) setBytes(family, FAMILY_TEXT + <usize>(name >> 8), name & 0xff);
-  else setMissing(family);
+  readClaimedBrowser(ptr(FIELD_USER_AGENT), len(FIELD_USER_AGENT), family, major);
   cacheField(RF_UA_FAMILY, family);
   cacheField(RF_UA_MAJOR, major);
 }
