@@ -5,7 +5,7 @@
 
 import {
   FN_LOWER, FN_UPPER, FN_LEN, FN_STARTS_WITH, FN_ENDS_WITH, FN_CONCAT, FN_SUBSTRING, FN_TO_STRING, FN_URL_DECODE,
-  FN_ANY, FN_ALL, FN_CIDR, FN_CIDR6, FN_JOIN, FN_REMOVE_BYTES, FN_DECODE_BASE64, FN_LOOKUP_JSON_STRING, FN_LOOKUP_JSON_INTEGER,
+  FN_ANY, FN_ALL, FN_CIDR, FN_CIDR6, FN_JOIN, FN_REMOVE_BYTES, FN_DECODE_BASE64, FN_LOOKUP_JSON_STRING, FN_LOOKUP_JSON_INTEGER, MAX_CALL_ARGS,
 } from "../bindings/format";
 import {
   SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, pop, pushSlot, setMissing, setBool, setInt, setBytes, setIp, setArray,
@@ -13,8 +13,8 @@ import {
 } from "./values";
 import { decodeBase64, lookupJson } from "./decoders";
 
-const MAX_ARGS: u32 = 16;
-const args = memory.data(16 * 16);
+const MAX_ARGS: u32 = MAX_CALL_ARGS;
+const args = memory.data(MAX_CALL_ARGS * 16);
 
 export function bytesCompare(a: usize, an: u32, b: usize, bn: u32): i32 {
   const n = an < bn ? an : bn;

@@ -6,7 +6,7 @@
 import { Trie, readTrie, buildDense } from "./trie";
 import { scannable } from "./literals";
 import {
-  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
+  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
   OP_ARRAY_LOGIC,
@@ -155,7 +155,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         case OP_WILDCARD: if (!validWildcard(a) || b > 1) return false; break;
         case OP_MATCHES: if (!validRegex(a)) return false; break;
         case OP_IN_SET: if (!validSet(a)) return false; break;
-        case OP_CALL: if (a == 0 || a >= <u32>FN_LIMIT || b == 0 || b > 16) return false; break;
+        case OP_CALL: if (a == 0 || a >= <u32>FN_LIMIT || b == 0 || b > <u32>MAX_CALL_ARGS) return false; break;
         case OP_TEST_AND: case OP_TEST_OR: case OP_ITER_BEGIN:
           if (a <= pc || a > end || (a < end && load<u8>(starts + a - start) == 0)) return false;
           break;

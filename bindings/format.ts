@@ -227,7 +227,7 @@ export const OP_MATCHES = 14; // data offset of the regex tables
 export const OP_IN_SET = 15; // data offset of the set
 export const OP_INDEX_INT = 16;
 export const OP_INDEX_KEY = 17;
-export const OP_CALL = 18; // function (FN_*), argument count
+export const OP_CALL = 18; // function (FN_*), argument count (1 … MAX_CALL_ARGS)
 export const OP_ITER_BEGIN = 19; // target (after OP_ITER_NEXT): pops an array; missing → pushes missing and jumps
 export const OP_ITER_ELEM = 20; // pushes the current element
 export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the next result; loops or pushes the results
@@ -266,6 +266,8 @@ export const FN_DECODE_BASE64 = 16;
 export const FN_LOOKUP_JSON_STRING = 17;
 export const FN_LOOKUP_JSON_INTEGER = 18;
 export const FN_LIMIT = 19;
+/** Arguments of one call the engine takes (the checker's maxFunctionArgs default). */
+export const MAX_CALL_ARGS = 32;
 
 // Set kinds (OP_IN_SET data: kind u32, count u32, entries).
 export const SET_BYTES = 1; // entries: length u32, bytes (4-aligned)

@@ -81,6 +81,9 @@ const STATUS_TEXT: Record<number, string> = {
   [F.STATUS_BAD_PARAMS]: "params section malformed",
   [F.STATUS_BAD_RECORD]: "request record out of range",
   [F.STATUS_OUT_OF_MEMORY]: "out of memory",
+  [F.STATUS_BAD_IP_RANGES]: "IP range sections malformed",
+  [F.STATUS_BAD_RULES]: "rule section malformed (rules, gates, atoms, literal automaton or bytecode)",
+  [F.STATUS_BAD_RATE_LIMITS]: "rate-limit section malformed",
 };
 
 export function statusText(status: number): string {

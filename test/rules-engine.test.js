@@ -239,4 +239,11 @@ test("lookup_json_*: the engine gives the reference's value on random and mutate
   for (let from = 0; from < cases.length; from += 300) await checkValues("x-doc", cases.slice(from, from + 300));
 });
 
+test("calls take as many arguments as the checker allows by default (32)", async () => {
+  const args = Array.from({ length: 31 }, (_, i) => `"${i % 10}"`).join(", ");
+  const engine = await createEngine({ rules: [{ id: "many", expression: `concat(http.user_agent, ${args}) eq "x${Array.from({ length: 31 }, (_, i) => i % 10).join("")}"`, action: "log" }] });
+  assert.equal(engine.classify("x").logged, ["many"]);
+  assert.equal(engine.classify("y").logged, []);
+});
+
 test.run();

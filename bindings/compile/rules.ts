@@ -131,6 +131,7 @@ class Emitter {
         if (header) { this.op(F.OP_HEADER_COUNT, this.data.string(header), header.length); return; }
         const fn = FUNCTIONS[e.name];
         if (fn === undefined) this.fail(`the engine does not implement ${e.name}() yet; the reference evaluator does`);
+        if (e.args.length > F.MAX_CALL_ARGS) this.fail(`${e.name}() has ${e.args.length} arguments; the engine takes at most ${F.MAX_CALL_ARGS} (lower maxFunctionArgs)`);
         if (e.name === "any" || e.name === "all") { this.expr(e.args[0]); this.op(F.OP_CALL, fn, 1); return; }
         const [first, ...rest] = e.args;
         this.lifted(first, () => { for (const r of rest) this.expr(r); this.op(F.OP_CALL, fn, e.args.length); });
