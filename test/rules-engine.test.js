@@ -56,7 +56,7 @@ const RULES = [
   'all(http.request.headers.names[*] ne "cookie" and http.request.headers.names[*] ne "referer")',
   'any(http.request.headers.names[*] eq "accept" xor http.request.headers.names[*] eq "host")',
   'lookup_json_string(http.request.headers["x-client"][0], "name") eq "crawler"', 'lookup_json_integer(http.request.headers["x-client"][0], "ids", 1) eq 42',
-  'lookup_json_integer(http.request.headers["x-client"][0], "meta", "v") ge 2', 'starts_with(decode_base64(substring(http.request.headers["authorization"][0], 6)), "bot:")',
+  'lookup_json_integer(http.request.headers["x-client"][0], "meta", "v") ge 2', 'http.request.method matches "^[A-Z--[EGT]][A-Z&&[^X]]"', 'starts_with(decode_base64(substring(http.request.headers["authorization"][0], 6)), "bot:")',
 ];
 
 test("every rule matches in the engine exactly when the reference evaluator says it does", async () => {

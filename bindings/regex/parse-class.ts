@@ -72,38 +72,62 @@ export class Lexer {
   /**
    * A character class at `[`; returns its set (folded under `i`, negated for `[^`): of scalar
    * values in Unicode mode, of bytes in byte mode (where a class holds ASCII and `\xHH` only).
+   * As in Rust's regex: items side by side are a union, a `[` inside opens a nested class, and
+   * `&&` (intersection), `--` (difference) and `~~` (symmetric difference) combine unions left
+   * to right; negation applies to the whole, `[^a-z&&b]` being `[^[a-z&&b]]`.
    */
-  protected parseClass(): CharSet {
+  protected parseClass(depth = 0): CharSet {
     const open = this.pos;
+    if (depth >= this.limits.maxNesting) this.fail(`classes are nested deeper than maxNesting = ${this.limits.maxNesting}`, open, undefined, "maxNesting");
     this.pos++;
     let negated = false;
     if (this.ch() === "^") {
       negated = true;
       this.pos++;
     }
+    let set = this.parseClassUnion(open, depth, true);
+    for (;;) {
+      const op = this.at("&&") ? "&&" : this.at("--") ? "--" : this.at("~~") ? "~~" : "";
+      if (op === "") break;
+      const at = this.pos;
+      this.pos += 2;
+      const rhs = this.parseClassUnion(open, depth, false);
+      if (rhs === null || set === null) this.fail(`${op} needs a class item on both sides; escape the characters (\\${op[0]}) to match them literally`, at, at + 2);
+      set = op === "&&" ? this.intersect(set, rhs) : op === "--" ? this.intersect(set, this.complement(rhs)) : union(this.intersect(set, this.complement(rhs)), this.intersect(rhs, this.complement(set)));
+    }
+    if (this.ch() !== "]") this.fail("unclosed character class: add the missing ]", open);
+    this.pos++;
+    // A "]" first in a class is a literal, so a class always holds an item: set is not null here.
+    let out: CharSet = set!;
+    if (this.flags.i) out = foldAscii(out);
+    return negated ? this.complement(out) : out;
+  }
+
+  private intersect(a: CharSet, b: CharSet): CharSet {
+    return this.complement(union(this.complement(a), this.complement(b)));
+  }
+
+  /**
+   * Items side by side up to `]` or a set operator: their union, or null when there are none. A
+   * `]` first in the class (`first`) is a literal, as is a `-` first or last.
+   */
+  private parseClassUnion(open: number, depth: number, first: boolean): CharSet | null {
     const acc: number[] = [];
-    let sets: CharSet[] = [];
-    let first = true;
+    const sets: CharSet[] = [];
+    let any = false;
     for (;;) {
       if (this.flags.x) while (isSpace(this.ch())) this.pos++;
       const c = this.ch();
       if (c === "") this.fail("unclosed character class: add the missing ]", open);
-      if (c === "]" && !first) {
-        this.pos++;
-        break;
-      }
+      if (c === "]" && !(first && !any)) break;
+      if (this.at("&&") || this.at("~~") || (this.at("--") && any)) break;
+      any = true;
       if (c === "[") {
-        sets.push(this.parsePosix());
-        first = false;
+        sets.push(this.ch(this.pos + 1) === ":" && this.src.indexOf(":]", this.pos + 2) >= 0 ? this.parsePosix() : this.parseClass(depth + 1));
         continue;
       }
-      if (this.at("&&") || this.at("~~") || (this.at("--") && !first)) {
-        this.fail(`class set operations (&&, --, ~~) are not supported; escape the character (\\${c}) to match it literally`, this.pos, this.pos + 2);
-      }
       const lo = this.parseClassAtom();
-      first = false;
-      if (this.at("--")) this.fail("class set operations (&&, --, ~~) are not supported; escape the character (\\-) to match it literally", this.pos, this.pos + 2);
-      if ("cp" in lo && this.ch() === "-" && this.ch(this.pos + 1) !== "]" && this.ch(this.pos + 1) !== "") {
+      if ("cp" in lo && this.ch() === "-" && this.ch(this.pos + 1) !== "]" && this.ch(this.pos + 1) !== "" && this.ch(this.pos + 1) !== "-") {
         const dash = this.pos;
         this.pos++;
         const hi = this.parseClassAtom();
@@ -112,21 +136,20 @@ export class Lexer {
         acc.push(lo.cp, hi.cp);
       } else if ("cp" in lo) acc.push(lo.cp, lo.cp);
       else {
-        if (this.ch() === "-" && this.ch(this.pos + 1) !== "]") this.fail("a class such as \\d cannot start a range; escape the - as \\-");
+        if (this.ch() === "-" && this.ch(this.pos + 1) !== "]" && this.ch(this.pos + 1) !== "-") this.fail("a class such as \\d cannot start a range; escape the - as \\-");
         sets.push(lo.set);
       }
     }
+    if (!any) return null;
     let set = makeSet(acc);
     for (const s of sets) set = union(set, s);
-    sets = [];
-    if (this.flags.i) set = foldAscii(set);
-    return negated ? this.complement(set) : set;
+    return set;
   }
 
   /** `[:name:]` or `[:^name:]` inside a class, at `[`. */
   protected parsePosix(): CharSet {
     const end = this.src.indexOf(":]", this.pos + 2);
-    if (this.ch(this.pos + 1) !== ":" || end < 0) this.fail("nested classes are not supported; escape [ as \\[ inside a class");
+    if (this.ch(this.pos + 1) !== ":" || end < 0) this.fail("not a POSIX class [:name:]; escape [ as \\[ inside a class");
     const negated = this.ch(this.pos + 2) === "^";
     const name = this.src.slice(this.pos + (negated ? 3 : 2), end);
     const set = Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined;

@@ -8,12 +8,12 @@
 // `\n \t \r \f \v \a`, `\xHH \x{H…} \uHHHH \u{H…} \UHHHHHHHH` (a byte in byte mode, up to \xFF;
 // a code point in Unicode mode); `\d \D \w \W \s \S` (ASCII, as RE2); `.` (anything but `\n`;
 // anything with `s`); classes `[a-z]`, `[^…]`, POSIX `[[:alpha:]]` / `[[:^alpha:]]` (ASCII and
-// `\xHH` only in byte mode); `|`; groups `( )`, `(?: )`, `(?P<n> )`, `(?<n> )`; flags `i` (ASCII
+// `\xHH` only in byte mode), nested classes and the set operations `&&` `--` `~~`; `|`; groups `( )`, `(?: )`, `(?P<n> )`, `(?<n> )`; flags `i` (ASCII
 // case folding), `m`, `s`, `x`, `U`, `u` as `(?flags)` and `(?flags: )`; anchors `^ $ \A \z`;
 // `\b \B \< \> \b{start} \b{end}` (ASCII word bytes); `* + ? {n} {n,} {n,m}` and lazy forms.
 // Rejected, each with its reason: backreferences, lookaround, atomic groups, possessive
-// repetition, conditionals, recursion, `\p{…}`, `\Q…\E`, `\C`, octal, class set operations
-// (`&&` `--` `~~`), nested classes, an unescaped `{` that is not a repetition.
+// repetition, conditionals, recursion, `\p{…}`, `\Q…\E`, `\C`, octal, an unescaped `{` that is
+// not a repetition.
 
 import { foldAscii, makeSet, MAX_SCALAR, type CharSet, type Node } from "./ast.js";
 import { resolveLimits, type RegexLimits } from "./error.js";

@@ -35,9 +35,9 @@ const GOLDEN = [
   ["\\C", {}, "\\C (any single byte) is not supported; use . to match one character", 0],
   ["\\0", {}, "octal escapes are not supported; write \\x00 for a NUL byte", 0],
   ["\\e", {}, "unknown escape \\e; to match a punctuation character, escape it as in \\.", 0],
-  ["[a&&b]", {}, "class set operations (&&, --, ~~) are not supported; escape the character (\\&) to match it literally", 2],
-  ["[a--b]", {}, "class set operations (&&, --, ~~) are not supported; escape the character (\\-) to match it literally", 2],
-  ["[[a]]", {}, "nested classes are not supported; escape [ as \\[ inside a class", 1],
+  ["[&&b]", {}, "&& needs a class item on both sides; escape the characters (\\&) to match them literally", 1],
+  ["[a--]", {}, "-- needs a class item on both sides; escape the characters (\\-) to match them literally", 2],
+  ["[[a]", {}, "unclosed character class: add the missing ]", 0],
   ["[[:foo:]]", {}, "unknown POSIX class [:foo:]; known: alnum, alpha, ascii, blank, cntrl, digit, graph, lower, print, punct, space, upper, word, xdigit", 1],
   ["[\\b]", {}, "\\b is not allowed in a class", 1],
   ["a[bé]", {}, "non-ASCII characters are not allowed in a class in byte mode (a class matches one byte); write é outside the class, e.g. (?:é|[a-z]), or use \\xHH bytes", 3],
@@ -106,7 +106,8 @@ test("errors close the offending text (end) and name an exceeded limit (limit)",
   assert.equal(refused("a(?<=b)"), { text: "(?<=", end: 5, limit: undefined });
   assert.equal(refused("\\p{Greek}"), { text: "\\p{Greek}", end: 9, limit: undefined });
   assert.equal(refused("a{3,2}"), { text: "{3,2}", end: 6, limit: undefined });
-  assert.equal(refused("[a&&b]"), { text: "&&", end: 4, limit: undefined });
+  assert.equal(refused("[a&&]"), { text: "&&", end: 4, limit: undefined });
+  assert.equal(refused("[[[a]]]", { maxNesting: 2 }), { text: "[", end: 3, limit: "maxNesting" });
   assert.equal(refused("x(a"), { text: "(", end: 2, limit: undefined });
   assert.equal(refused("a\\"), { text: "\\", end: 2, limit: undefined });
   assert.equal(refused("a😀{2,11}", { maxRepeat: 10 }), { text: "{2,11}", end: 9, limit: "maxRepeat" });

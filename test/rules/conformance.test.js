@@ -137,10 +137,16 @@ table("matches (docs)", [
   [`${PATH} matches "(?m)^b$"`, path("a\nb\nc"), true],
   [`${PATH} matches "^b$"`, path("a\nb\nc"), false],
   [`${PATH} matches "[[:digit:]]{4}"`, path("/y/2024"), true],
-  // Class set operations such as [a-z&&[^aeiou]] are not supported (README: differences from
-  // Cloudflare; errors.test.js has the error); the explicit class says the same.
-  [`${PATH} matches "[b-df-hj-np-tv-z]{3}"`, path("xyz"), true],
-  [`${PATH} matches "[b-df-hj-np-tv-z]{3}"`, path("xaz"), false],
+  // Class set operations and nested classes, as in Rust's regex: intersection, difference,
+  // symmetric difference, left to right; negation applies to the whole class.
+  [`${PATH} matches "[a-z&&[^aeiou]]{3}"`, path("xyz"), true],
+  [`${PATH} matches "[a-z&&[^aeiou]]{3}"`, path("xaz"), false],
+  [`${PATH} matches "^/[a-z--m]$"`, path("/m"), false],
+  [`${PATH} matches "^/[a-z--m]$"`, path("/n"), true],
+  [`${PATH} matches "^/[a-c~~b-d]$"`, path("/b"), false],
+  [`${PATH} matches "^/[a-c~~b-d]$"`, path("/d"), true],
+  [`${PATH} matches "^/[[0-3][7-9]]+$"`, path("/3907"), true],
+  [`${PATH} matches "^/[^[a-c][x-z]]$"`, path("/y"), false],
   [`${PATH} matches "(?u)^.$"`, path("é"), true], // in Unicode mode . is one character
   [`${PATH} matches "x"`, {}, false],
 ]);
