@@ -8,6 +8,7 @@ import { tables } from "./pack";
 import { Trie } from "./trie";
 import { loadField } from "./fields";
 import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
+import { bytesEqual } from "./functions";
 import {
   ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, RULE_SIZE, CHECK_SIZE, CHECK_ATOM,
   RF_METHOD, RF_URI, RF_URI_PATH, RF_URI_QUERY, RF_HOST, RF_USER_AGENT, RF_REFERER, RF_COOKIE, RF_VERSION, RF_COUNTRY,
@@ -36,11 +37,6 @@ export function resetLiterals(set: RuleSet): void {
   set.sharedFound = false;
 }
 
-function bytesEqual(a: usize, b: usize, n: u32): bool {
-  for (let k: u32 = 0; k < n; k++) if (load<u8>(a + k) != load<u8>(b + k)) return false;
-  return true;
-}
-
 export function markAtom(set: RuleSet, atom: u32): void {
   const word = set.hitBits + (<usize>(atom >> 5) << 2);
   const b: u32 = 1 << (atom & 31);
@@ -66,7 +62,7 @@ function reportAtoms(set: RuleSet, field: u32, state: u32, hay: usize, len: u32,
       const start = end - n;
       if ((flags & ATOM_ANCHOR_START) != 0 && start != 0) continue;
       if ((flags & ATOM_ANCHOR_END) != 0 && end != len) continue;
-      if ((flags & ATOM_CASE_SENSITIVE) != 0 && !bytesEqual(hay + start, set.data + <usize>load<u32>(a + 8), n)) continue;
+      if ((flags & ATOM_CASE_SENSITIVE) != 0 && !bytesEqual(hay + start, n, set.data + <usize>load<u32>(a + 8), n)) continue;
       markAtom(set, atom);
     }
     s = load<u32>(t.outLink + (<usize>s << 2));
@@ -143,7 +139,7 @@ function anchoredOccurs(set: RuleSet, a: usize): bool {
   if (n > len || ((flags & ATOM_ANCHOR_START) != 0 && (flags & ATOM_ANCHOR_END) != 0 && n != len)) return false;
   const at = ptrOf(scratch) + ((flags & ATOM_ANCHOR_START) != 0 ? 0 : <usize>(len - n));
   const bytes = set.data + <usize>load<u32>(a + 8);
-  if ((flags & ATOM_CASE_SENSITIVE) != 0) return bytesEqual(at, bytes, n);
+  if ((flags & ATOM_CASE_SENSITIVE) != 0) return bytesEqual(at, n, bytes, n);
   for (let k: u32 = 0; k < n; k++) if (foldByte(<u32>load<u8>(at + k)) != <u32>load<u8>(bytes + k)) return false;
   return true;
 }
