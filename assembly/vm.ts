@@ -178,7 +178,7 @@ function indexMap(target: usize, key: usize, out: usize): void {
 export function evaluateRule(set: RuleSet, r: u32, known: u64, runnable: bool = false): i32 {
   const e = set.rules + <usize>r * RULE_SIZE;
   if (!runnable && (load<u64>(e + 24) & ~known) != 0) return 0;
-  if (!gateOpen(set, r, known)) return 0;
+  if (load<u32>(e + 36) != 0 && !gateOpen(set, r, known)) return 0;
   resetStack();
   request.botStrings = set.botStrings;
   request.ruleData = set.data;
