@@ -11,17 +11,15 @@ import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
 import { bytesEqual } from "./functions";
 import {
   ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, RULE_SIZE, CHECK_SIZE, CHECK_ATOM,
-  RF_METHOD, RF_URI, RF_URI_PATH, RF_URI_QUERY, RF_HOST, RF_USER_AGENT, RF_REFERER, RF_COOKIE, RF_VERSION, RF_COUNTRY,
-  RF_JA3, RF_JA4, RF_FULL_URI, RF_HEADER_ORDER,
+  RF_USER_AGENT, SCANNABLE_FIELDS,
 } from "../bindings/format";
 
 @inline function bit(f: u32): u64 { return <u64>1 << <u64>f; }
 
-/** Whether atoms may be on field `f`: plain bytes that stay the same while the rules run. */
+/** Whether atoms may be on field `f` (SCANNABLE_FIELDS; checked at load, not per request). */
 export function scannable(f: u32): bool {
-  return f < 64 && (bit(f) & (bit(RF_METHOD) | bit(RF_URI) | bit(RF_URI_PATH) | bit(RF_URI_QUERY) | bit(RF_HOST)
-    | bit(RF_USER_AGENT) | bit(RF_REFERER) | bit(RF_COOKIE) | bit(RF_VERSION) | bit(RF_COUNTRY) | bit(RF_JA3) | bit(RF_JA4)
-    | bit(RF_FULL_URI) | bit(RF_HEADER_ORDER))) != 0;
+  for (let i = 0; i < SCANNABLE_FIELDS.length; i++) if (<u32>SCANNABLE_FIELDS[i] == f) return true;
+  return false;
 }
 
 let scratch: usize = 0;

@@ -10,13 +10,12 @@ import {
 } from "../bindings/format";
 import {
   SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, pushBool, pushMissing, setBool, setMissing,
-  setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted,
+  setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted, resetStack,
 } from "./values";
 import { loadField, request, headerCount } from "./fields";
 import { callFunction, bytesCompare, bytesEqual, indexOf } from "./functions";
 import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
-import { resetStack } from "./values";
 
 const MAX_ITER_DEPTH = 8;
 // Iteration frames: source array pointer, count, index, results pointer, produced count.

@@ -18,10 +18,7 @@ const ROUNDS = quick ? 1 : 3;
 const signatureSources = DEFAULT_PACK_SOURCES.filter((p) => !p.endsWith("heuristics.json"));
 const { sources: signatureOnly } = readPackSources(signatureSources);
 const { sources: withHeuristics } = readPackSources([...signatureSources, "packs/heuristics.json"]);
-const engines = process.env.SWAP ? {
-  "with heuristics": await createEngine({ pack: compilePackSync(withHeuristics) }),
-  "signatures only": await createEngine({ pack: compilePackSync(signatureOnly) }),
-} : {
+const engines = {
   "signatures only": await createEngine({ pack: compilePackSync(signatureOnly) }),
   "with heuristics": await createEngine({ pack: compilePackSync(withHeuristics) }),
 };

@@ -317,6 +317,9 @@ export const RF_HEADER_ORDER = 38;
 export const RF_UA_FAMILY = 39;
 export const RF_UA_MAJOR = 40;
 export const RF_LIMIT = 41;
+/** Fields atoms may be on: plain bytes that stay the same while the rules run (not the verdict's). */
+export const SCANNABLE_FIELDS: number[] = [RF_METHOD, RF_URI, RF_URI_PATH, RF_URI_QUERY, RF_HOST, RF_USER_AGENT, RF_REFERER,
+  RF_COOKIE, RF_VERSION, RF_COUNTRY, RF_JA3, RF_JA4, RF_FULL_URI, RF_HEADER_ORDER];
 
 // ---- Rate limits (hook for assembly/ratelimit.ts and bindings/ratelimit/) ----
 // RATE_LIMITS: limitCount u32, characteristicCount u32, nameBytes u32, rulesBytes u32, then per

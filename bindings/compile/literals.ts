@@ -14,6 +14,7 @@ import { parse, requiredLiterals, type RegexLiteral } from "../regex/index.js";
 import { buildAutomaton, type AutomatonTables } from "./automaton.js";
 import { SectionWriter } from "./encode.js";
 import { foldByte } from "./naive.js";
+import { ENGINE_FIELDS } from "./fields.js";
 
 export interface Atom {
   field: number;
@@ -24,20 +25,11 @@ export interface Atom {
   anchorEnd: boolean;
 }
 
-/**
- * Fields an atom may be on: bytes the engine can hand to the scanner as they are, which do not
- * change while the rules run (the verdict's own fields do, between heuristics and rules).
- */
-const SCANNED_FIELDS = new Map<string, number>([
-  ["http.request.method", F.RF_METHOD], ["http.request.uri", F.RF_URI], ["http.request.uri.path", F.RF_URI_PATH],
-  ["http.request.uri.query", F.RF_URI_QUERY], ["http.host", F.RF_HOST], ["http.user_agent", F.RF_USER_AGENT],
-  ["http.referer", F.RF_REFERER], ["http.cookie", F.RF_COOKIE], ["http.request.version", F.RF_VERSION],
-  ["ip.src.country", F.RF_COUNTRY], ["cf.bot_management.ja3_hash", F.RF_JA3], ["cf.bot_management.ja4", F.RF_JA4],
-  ["http.request.full_uri", F.RF_FULL_URI], ["botsift.headers.order", F.RF_HEADER_ORDER],
-]);
-
-/** Field ids the engine may scan for atoms (the engine checks every atom against this set). */
-export const SCANNABLE_FIELD_IDS: readonly number[] = [...SCANNED_FIELDS.values()];
+/** The engine field id of `name` when atoms may be on it (F.SCANNABLE_FIELDS), else undefined. */
+function scannedField(name: string): number | undefined {
+  const id = ENGINE_FIELDS[name];
+  return id !== undefined && F.SCANNABLE_FIELDS.includes(id) ? id : undefined;
+}
 
 /**
  * Shorter literals gate little, make an automaton fire on every request, and would turn the
@@ -51,11 +43,11 @@ const isLower = (b: number) => b >= 0x61 && b <= 0x7a;
 /** The scanned field a subject reads, and whether the subject folds case (lower/upper of it). */
 function subjectOf(e: CheckedExpr): { field: number; fold: "none" | "lower" | "upper" } | null {
   if (e.kind === "field") {
-    const field = SCANNED_FIELDS.get(e.name);
+    const field = scannedField(e.name);
     return field === undefined ? null : { field, fold: "none" };
   }
   if (e.kind === "call" && (e.name === "lower" || e.name === "upper") && e.args[0]?.kind === "field") {
-    const field = SCANNED_FIELDS.get(e.args[0].name);
+    const field = scannedField(e.args[0].name);
     return field === undefined ? null : { field, fold: e.name };
   }
   return null;
