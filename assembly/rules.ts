@@ -7,9 +7,9 @@ import { Trie, readTrie, buildDense } from "./trie";
 import { scannable } from "./literals";
 import {
   RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
-  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
-  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
-  OP_ARRAY_LOGIC,
+  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
+  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
+  OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK,
 } from "../bindings/format";
 
 /** One validated RULES section. */
@@ -65,11 +65,14 @@ let atomLimit: u32 = 0;
 
 function arity(op: u32): i32 {
   switch (op) {
-    case OP_FIELD: case OP_BOOL: case OP_TEST_AND: case OP_TEST_OR: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
+    case OP_FIELD: case OP_BOOL: case OP_JUMP: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
     case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: case OP_LITERAL: return 1;
     case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: case OP_HEADER_COUNT: return 2;
-    case OP_CMP_INT: return 3;
-    case OP_NOT: case OP_TO_BOOL: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: case OP_RETURN: return 0;
+    case OP_CMP_INT: case OP_BR_TRUE: case OP_BR_LITERAL: return 3;
+    case OP_BR_IN_SET: case OP_BR_MATCHES: return 4;
+    case OP_BR_CONTAINS: return 5;
+    case OP_BR_CMP_INT: case OP_BR_CMP_BYTES: return 6;
+    case OP_NOT: case OP_ACCEPT: case OP_REJECT: case OP_XOR: case OP_CONTAINS: case OP_INDEX_INT: case OP_INDEX_KEY: case OP_ITER_ELEM: return 0;
   }
   return -1;
 }
@@ -144,6 +147,13 @@ function validRule(start: u32, length: u32, starts: usize): bool {
       if (pass == 0) { store<u8>(starts + pc - start, 1); last = op; pc += 1 + <u32>n; continue; }
       const a = n > 0 ? load<u32>(code + (<usize>(pc + 1) << 2)) : 0;
       const b = n > 1 ? load<u32>(code + (<usize>(pc + 2) << 2)) : 0;
+      const c = n > 2 ? load<u32>(code + (<usize>(pc + 3) << 2)) : 0;
+      if (op >= <u32>OP_BR_LITERAL || op == <u32>OP_BR_TRUE) {
+        // Every branch: a sense of 0 or 1, then a forward target inside the rule, on an instruction.
+        const sense = load<u32>(code + (<usize>(pc + <u32>n - 1) << 2)), target = load<u32>(code + (<usize>(pc + <u32>n) << 2));
+        if (sense > 1 || target <= pc || target >= end || load<u8>(starts + target - start) == 0) return false;
+        if (op != OP_BR_LITERAL && a != SUBJECT_STACK && a >= <u32>RF_LIMIT) return false;
+      }
       switch (op) {
         case OP_FIELD: if (a >= <u32>RF_LIMIT) return false; break;
         case OP_BYTES: case OP_HEADER_COUNT: if (!inData(a, <u64>b)) return false; break;
@@ -156,16 +166,23 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         case OP_MATCHES: if (!validRegex(a)) return false; break;
         case OP_IN_SET: if (!validSet(a)) return false; break;
         case OP_CALL: if (a == 0 || a >= <u32>FN_LIMIT || b == 0 || b > <u32>MAX_CALL_ARGS) return false; break;
-        case OP_TEST_AND: case OP_TEST_OR: case OP_ITER_BEGIN:
+        case OP_JUMP: if (a <= pc || a >= end || load<u8>(starts + a - start) == 0) return false; break;
+        case OP_ITER_BEGIN:
           if (a <= pc || a > end || (a < end && load<u8>(starts + a - start) == 0)) return false;
           break;
+        case OP_BR_LITERAL: if (a >= atomLimit) return false; break;
+        case OP_BR_CMP_INT: if (b > 5) return false; break;
+        case OP_BR_CMP_BYTES: if (b > 5 || !inData(c, <u64>load<u32>(code + (<usize>(pc + 4) << 2)))) return false; break;
+        case OP_BR_CONTAINS: if (!inData(b, <u64>c)) return false; break;
+        case OP_BR_IN_SET: if (!validSet(b)) return false; break;
+        case OP_BR_MATCHES: if (!validRegex(b)) return false; break;
         case OP_ITER_NEXT:
           if (a < start || a > pc || load<u8>(starts + a - start) == 0) return false;
           break;
       }
       pc += 1 + <u32>n;
     }
-    if (pass == 0 && last != OP_RETURN) return false;
+    if (pass == 0 && last != OP_ACCEPT && last != OP_REJECT) return false;
   }
   return true;
 }

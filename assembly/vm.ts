@@ -3,9 +3,10 @@
 // (stack or arena exhausted) makes the rule's result missing. Never traps on any input.
 
 import {
-  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_TEST_AND, OP_TEST_OR, OP_TO_BOOL, OP_XOR, OP_CMP, OP_CONTAINS,
-  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT, OP_RETURN,
-  OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, RULE_SIZE,
+  OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
+  OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
+  OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES,
+  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -18,6 +19,8 @@ import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
 
 const MAX_ITER_DEPTH = 8;
+
+@inline function word(code: usize, at: u32): u32 { return load<u32>(code + (<usize>at << 2)); }
 // Iteration frames: source array pointer, count, index, results pointer, produced count.
 const iterSource = new StaticArray<u32>(MAX_ITER_DEPTH);
 const iterCount = new StaticArray<u32>(MAX_ITER_DEPTH);
@@ -38,15 +41,25 @@ let iterDepth: i32 = 0;
   return false;
 }
 
+/** Bytes `a` compared with `b`: equality first (the common case), else in byte order. */
+function compareBytes(a: usize, an: u32, b: usize, bn: u32, op: u32): bool {
+  if (op == CMP_EQ || op == CMP_NE) return bytesEqual(a, an, b, bn) == (op == CMP_EQ);
+  const c = bytesCompare(a, an, b, bn);
+  switch (op) {
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_GT: return c > 0;
+    case CMP_GE: return c >= 0;
+  }
+  return false;
+}
+
 function compareValues(a: usize, b: usize, op: u32): bool {
   const ta = tagOf(a), tb = tagOf(b);
   if (ta == T_MISSING || tb == T_MISSING || ta != tb) return false;
   let c: i32 = 0;
   if (ta == T_INT || ta == T_BOOL) { const x = intOf(a), y = intOf(b); c = x < y ? -1 : x > y ? 1 : 0; }
-  else if (ta == T_BYTES) {
-    if (op == CMP_EQ || op == CMP_NE) return bytesEqual(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b)) == (op == CMP_EQ);
-    c = bytesCompare(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b));
-  }
+  else if (ta == T_BYTES) return compareBytes(ptrOf(a), auxOf(a), ptrOf(b), auxOf(b), op);
   else if (ta == T_IP) {
     if (auxOf(a) != auxOf(b)) return op == CMP_NE;
     c = bytesCompare(ptrOf(a), 16, ptrOf(b), 16);
@@ -185,7 +198,16 @@ export function evaluateRule(set: RuleSet, r: u32, known: u64, runnable: bool = 
   return runRule(set, start, start + load<u32>(e + 4));
 }
 
-/** Runs the code words [start, end) of `set` and returns the result slot's truth (see evaluateRule). */
+const subjectSlot = memory.data(SLOT);
+
+/** A branch's subject: field `s` read into a scratch slot, or the stack's top, popped (SUBJECT_STACK). */
+function subjectValue(s: u32): usize {
+  if (s == SUBJECT_STACK) return pop();
+  loadField(subjectSlot, s);
+  return subjectSlot;
+}
+
+/** Runs the code words [start, end) of `set` to its OP_ACCEPT or OP_REJECT (see evaluateRule). */
 function runRule(set: RuleSet, start: u32, end: u32): i32 {
   const code = set.code, data = set.data;
   iterDepth = 0;
@@ -203,9 +225,31 @@ function runRule(set: RuleSet, start: u32, end: u32): i32 {
       case OP_BOOL: setBool(pushSlot(), a != 0); pc += 1; break;
       case OP_IP: setIp(pushSlot(), a, data + b); pc += 2; break;
       case OP_NOT: { const v = peek(0); if (tagOf(v) == T_ARRAY) notArray(v); else setBool(v, !isTrue(v)); break; }
-      case OP_TEST_AND: { const v = peek(0); if (!isTrue(v)) { setBool(v, false); pc = a; } else { pop(); pc += 1; } break; }
-      case OP_TEST_OR: { const v = peek(0); if (isTrue(v)) pc = a; else { pop(); pc += 1; } break; }
-      case OP_TO_BOOL: { const v = peek(0); setBool(v, isTrue(v)); break; }
+      case OP_JUMP: pc = a; break;
+      // A branch jumps to its last operand when its test comes out as the operand before; see format.ts.
+      case OP_BR_TRUE: pc = isTrue(subjectValue(a)) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
+      case OP_BR_LITERAL: pc = atomOccurs(set, a) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
+      case OP_BR_CMP_INT: {
+        const v = subjectValue(a);
+        const y = <i64>(<u64>word(code, pc + 2) | (<u64>word(code, pc + 3) << 32));
+        const yes = tagOf(v) == T_INT && compareInts(intOf(v), y, b);
+        pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+        break;
+      }
+      case OP_BR_CMP_BYTES: {
+        const v = subjectValue(a);
+        const yes = tagOf(v) == T_BYTES && compareBytes(ptrOf(v), auxOf(v), data + word(code, pc + 2), word(code, pc + 3), b);
+        pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+        break;
+      }
+      case OP_BR_CONTAINS: {
+        const v = subjectValue(a);
+        const yes = tagOf(v) == T_BYTES && indexOf(ptrOf(v), auxOf(v), data + b, word(code, pc + 2)) >= 0;
+        pc = yes == (word(code, pc + 3) != 0) ? word(code, pc + 4) : pc + 5;
+        break;
+      }
+      case OP_BR_IN_SET: pc = inSet(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
+      case OP_BR_MATCHES: pc = regexMatches(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
       case OP_XOR: { const y = isTrue(pop()); const v = peek(0); setBool(v, isTrue(v) != y); break; }
       case OP_CMP: { const r = pop(); const l = peek(0); setBool(l, compareValues(l, r, a)); pc += 1; break; }
       case OP_CONTAINS: {
@@ -261,10 +305,8 @@ function runRule(set: RuleSet, start: u32, end: u32): i32 {
         pc += 3;
         break;
       }
-      case OP_RETURN: {
-        if (faulted) return -1;
-        return isTrue(peek(0)) ? 1 : 0;
-      }
+      case OP_ACCEPT: return faulted ? -1 : 1;
+      case OP_REJECT: return faulted ? -1 : 0;
       default: return -1;
     }
     if (faulted) return -1;

@@ -5,7 +5,7 @@
 /** "BSFT" read as a little-endian u32. */
 export const PACK_MAGIC = 0x54465342;
 /** Bumped on any incompatible change of the layout below. */
-export const PACK_FORMAT_VERSION = 4;
+export const PACK_FORMAT_VERSION = 5;
 
 // Header: magic u32, version u16, flags u16 (reserved, 0), total length u32, checksum u32,
 // section count u32, then section entries. The checksum (FNV-1a) covers every byte from the
@@ -209,16 +209,19 @@ export const ACTION_LOG = 4;
 export const MAX_LOGGED = 8;
 export const BOT_STRINGS_SIZE = 32;
 
-// Bytecode: one u32 opcode followed by its operand words (OP_ARITY).
+// Bytecode: one u32 opcode followed by its operand words (OP_ARITY). Values live on a stack;
+// Boolean structure (and, or, not) compiles to branches, each a typed test of a field or of the
+// stack's top that jumps when the test comes out as its `sense` (0 | 1) and falls through
+// otherwise. Every target is an instruction of the same rule; only OP_ITER_NEXT jumps back.
 export const OP_FIELD = 1; // field id
 export const OP_BYTES = 2; // data offset, length
 export const OP_INT = 3; // low, high (i64)
 export const OP_BOOL = 4; // 0 | 1
 export const OP_IP = 5; // family (4 | 6), data offset of 16 bytes (IPv4 in the last 4)
 export const OP_NOT = 6;
-export const OP_TEST_AND = 7; // target: if the top is not true, replace it with false and jump; else pop it
-export const OP_TEST_OR = 8; // target: if the top is true, jump; else pop it
-export const OP_TO_BOOL = 9; // missing → false
+export const OP_JUMP = 7; // target
+export const OP_ACCEPT = 8; // the rule matches (unless it faulted)
+export const OP_REJECT = 9; // the rule does not match (or faulted)
 export const OP_XOR = 10;
 export const OP_CMP = 11; // comparison (CMP_*)
 export const OP_CONTAINS = 12;
@@ -231,14 +234,24 @@ export const OP_CALL = 18; // function (FN_*), argument count (1 … MAX_CALL_AR
 export const OP_ITER_BEGIN = 19; // target (after OP_ITER_NEXT): pops an array; missing → pushes missing and jumps
 export const OP_ITER_ELEM = 20; // pushes the current element
 export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the next result; loops or pushes the results
-export const OP_RETURN = 22;
+export const OP_BR_TRUE = 22; // subject, sense, target: the subject is Boolean true
 export const OP_ARRAY_LOGIC = 23; // 0 and, 1 or, 2 xor: element by element over two Array<Boolean> (missing if either is)
 export const OP_LITERAL = 24; // atom id: pushes whether the atom occurs in its field (scanning the field on first use)
 export const OP_HEADER_COUNT = 25; // data offset, length of a name: len(http.request.headers[name]) without building the map
 export const OP_CMP_INT = 26; // comparison (CMP_*), low, high: compares the top with an integer constant (OP_INT + OP_CMP in one)
-export const OP_LIMIT = 27;
+export const OP_BR_LITERAL = 27; // atom id, sense, target: the atom occurs
+export const OP_BR_CMP_INT = 28; // subject, comparison, low, high, sense, target: an integer compared with a constant
+export const OP_BR_CMP_BYTES = 29; // subject, comparison, data offset, length, sense, target: bytes compared with a constant
+export const OP_BR_CONTAINS = 30; // subject, data offset, length, sense, target: bytes contain a constant
+export const OP_BR_IN_SET = 31; // subject, data offset of the set, sense, target
+export const OP_BR_MATCHES = 32; // subject, data offset of the regex tables, sense, target
+export const OP_LIMIT = 33;
 /** Operand words of each opcode, indexed by opcode. */
-export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 1, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 0, 1, 1, 2, 3];
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 0, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 3, 1, 1, 2, 3, 3, 6, 6, 5, 4, 4];
+/** A branch's subject that is not a field: the value on top of the stack, popped. */
+export const SUBJECT_STACK = 0xffff;
+/** Opcodes whose last operand is a jump target (OP_ITER_BEGIN and OP_ITER_NEXT have theirs first). */
+export const BRANCH_OPS: number[] = [OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES];
 
 export const CMP_EQ = 0;
 export const CMP_NE = 1;

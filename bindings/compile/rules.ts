@@ -45,6 +45,9 @@ export interface RuleToCompile {
 
 export interface BotStrings { name: string; operator: string | null; category: string; cloudflareCategory: string }
 
+/** A forward jump target: the code indexes of the operands to patch when it is placed. */
+type Label = number[];
+
 class Emitter {
   code: number[] = [];
   /** Atoms this rule's code tests. */
@@ -57,6 +60,75 @@ class Emitter {
   /** Emits a jump with a placeholder target at operand 1; returns the operand's index for patching. */
   private jump(op: number): number { return this.op(op, 0) + 1; }
   private patch(at: number): void { this.code[at] = this.code.length; }
+  /** Places `label` here: every branch to it so far now lands on the next instruction. */
+  private place(label: Label): void { for (const at of label) this.patch(at); }
+  /** Emits a branch whose last operand (the target) is patched when `target` is placed. */
+  private branchOp(target: Label, ...words: number[]): void { this.op(...words, 0); target.push(this.code.length - 1); }
+
+  /** The whole rule: its test as branches, then OP_ACCEPT, and OP_REJECT for every way it fails. */
+  rule(e: CheckedExpr): void {
+    const reject: Label = [];
+    this.branch(e, false, reject);
+    this.op(F.OP_ACCEPT);
+    this.place(reject);
+    this.op(F.OP_REJECT);
+  }
+
+  /**
+   * Emits code that jumps to `target` when the Boolean test `e` comes out as `sense` (missing
+   * counts as false) and falls through otherwise: and/or/not become branches (short-circuit, as
+   * the reference evaluates them), and a test of a field or of a value against a constant is one
+   * typed branch, so most rules never touch the value stack.
+   */
+  branch(e: CheckedExpr, sense: boolean, target: Label): void {
+    const s = sense ? 1 : 0;
+    const a = exactAtom(e);
+    if (a) { const id = this.atoms.add(a); this.used.push(id); this.branchOp(target, F.OP_BR_LITERAL, id, s); return; }
+    if (e.kind === "not" && e.type.kind === "bool") { this.branch(e.operand, !sense, target); return; }
+    if (e.kind === "logical" && e.type.kind === "bool" && e.op !== "xor") {
+      // `and` fails (`or` succeeds) at its first operand that does; only the last decides otherwise.
+      const decisive = e.op === "or";
+      if (sense === decisive) { for (const o of e.operands) this.branch(o, sense, target); return; }
+      const skip: Label = [];
+      e.operands.forEach((o, i) => {
+        if (i < e.operands.length - 1) this.branch(o, decisive, skip); else this.branch(o, sense, target);
+      });
+      this.place(skip);
+      return;
+    }
+    if (e.kind === "field" && e.type.kind === "bool") { this.branchOp(target, F.OP_BR_TRUE, this.fieldId(e.name), s); return; }
+    if (e.kind === "compare" && e.type.kind === "bool" && this.typedBranch(e, s, target)) return;
+    this.expr(e, true);
+    this.branchOp(target, F.OP_BR_TRUE, F.SUBJECT_STACK, s);
+  }
+
+  /** A comparison with a constant as one typed branch; false (nothing emitted) when it is not one. */
+  private typedBranch(e: Extract<CheckedExpr, { kind: "compare" }>, s: number, target: Label): boolean {
+    const rhs = e.right;
+    const cmp = CMP[e.op];
+    let operands: number[];
+    let op: number;
+    if (cmp !== undefined && rhs.kind === "int") {
+      const big = BigInt.asUintN(64, BigInt(rhs.value));
+      [op, operands] = [F.OP_BR_CMP_INT, [cmp, Number(big & 0xffffffffn), Number(big >> 32n)]];
+    } else if (cmp !== undefined && rhs.kind === "string") [op, operands] = [F.OP_BR_CMP_BYTES, [cmp, this.data.string(rhs.value), rhs.value.length]];
+    else if (e.op === "contains" && rhs.kind === "string") [op, operands] = [F.OP_BR_CONTAINS, [this.data.string(rhs.value), rhs.value.length]];
+    else if (e.op === "in" && (rhs.kind === "set" || rhs.kind === "list")) [op, operands] = [F.OP_BR_IN_SET, [this.set(rhs.kind === "set" ? rhs.elements : this.list(rhs.name))]];
+    else if (e.op === "matches" && rhs.kind === "regex") [op, operands] = [F.OP_BR_MATCHES, [this.regex(rhs.pattern)]];
+    else return false;
+    // The subject: a field read in place, or any other value computed on the stack and popped.
+    let subject = F.SUBJECT_STACK;
+    if (e.left.kind === "field") subject = this.fieldId(e.left.name);
+    else this.expr(e.left);
+    this.branchOp(target, op, subject, ...operands, s);
+    return true;
+  }
+
+  private fieldId(name: string): number {
+    const id = ENGINE_FIELDS[name];
+    if (id === undefined) this.fail(`the engine does not provide the field ${name}`);
+    return id;
+  }
 
   /**
    * Emits `e`. In a `truthy` position (the rule itself, an operand of not/and/or/xor) only its
@@ -80,22 +152,18 @@ class Emitter {
           for (const o of e.operands.slice(1)) { this.expr(o, true); this.op(F.OP_XOR); }
           return;
         }
-        const holes: number[] = [];
-        e.operands.forEach((o, i) => {
-          this.expr(o, true);
-          if (i < e.operands.length - 1) holes.push(this.jump(e.op === "and" ? F.OP_TEST_AND : F.OP_TEST_OR));
-        });
-        this.op(F.OP_TO_BOOL);
-        holes.forEach((h) => this.patch(h));
+        // A Boolean value (an argument, an operand of xor): branches, then the outcome pushed.
+        const no: Label = [], done: Label = [];
+        this.branch(e, false, no);
+        this.op(F.OP_BOOL, 1);
+        this.branchOp(done, F.OP_JUMP);
+        this.place(no);
+        this.op(F.OP_BOOL, 0);
+        this.place(done);
         return;
       }
       case "not": this.expr(e.operand, e.type.kind !== "array"); this.op(F.OP_NOT); return;
-      case "field": {
-        const id = ENGINE_FIELDS[e.name];
-        if (id === undefined) this.fail(`the engine does not provide the field ${e.name}`);
-        this.op(F.OP_FIELD, id);
-        return;
-      }
+      case "field": this.op(F.OP_FIELD, this.fieldId(e.name)); return;
       case "index":
         this.expr(e.target);
         if (e.key.kind === "each") return; // `x[*]` outside a lifted position is the array itself
@@ -159,19 +227,7 @@ class Emitter {
       }
       case "matches": {
         if (rhs.kind !== "regex") this.fail("matches needs a regular expression");
-        // The checker compiled this pattern already: the same tables, from its cache.
-        const t = regexTables(rhs.pattern);
-        this.data.align();
-        const at = this.data.length;
-        this.data.u32(t.classCount, t.stateCount, t.start, t.dead + 1);
-        this.data.raw(t.classOf);
-        const pad = (n: number) => (n + 3) & ~3;
-        const now = new Uint8Array(pad(t.stateCount)); now.set(t.acceptNow);
-        const end = new Uint8Array(pad(t.stateCount)); end.set(t.acceptAtEnd);
-        this.data.raw(now); this.data.raw(end);
-        // Each transition is the target's row offset in bytes, | 1 if it accepts now, | 2 if it is dead.
-        for (const x of t.transitions) this.data.u32(x * t.classCount * 4 + (t.acceptNow[x] ? 1 : 0) + (x === t.dead ? 2 : 0));
-        this.op(F.OP_MATCHES, at);
+        this.op(F.OP_MATCHES, this.regex(rhs.pattern));
         return;
       }
       case "in": {
@@ -191,6 +247,23 @@ class Emitter {
         this.op(F.OP_CMP, cmp);
       }
     }
+  }
+
+  /** The regex tables of `pattern` in the data; returns their offset. */
+  private regex(pattern: string): number {
+    // The checker compiled this pattern already: the same tables, from its cache.
+    const t = regexTables(pattern);
+    this.data.align();
+    const at = this.data.length;
+    this.data.u32(t.classCount, t.stateCount, t.start, t.dead + 1);
+    this.data.raw(t.classOf);
+    const pad = (n: number) => (n + 3) & ~3;
+    const now = new Uint8Array(pad(t.stateCount)); now.set(t.acceptNow);
+    const end = new Uint8Array(pad(t.stateCount)); end.set(t.acceptAtEnd);
+    this.data.raw(now); this.data.raw(end);
+    // Each transition is the target's row offset in bytes, | 1 if it accepts now, | 2 if it is dead.
+    for (const x of t.transitions) this.data.u32(x * t.classCount * 4 + (t.acceptNow[x] ? 1 : 0) + (x === t.dead ? 2 : 0));
+    return at;
   }
 
   /** A named list as set elements: numbers are integers, IP and CIDR texts are networks, the rest strings. */
@@ -301,18 +374,19 @@ export function compileRules(rules: readonly RuleToCompile[], kind: number, bots
     }
     if (checked.expr.type.kind !== "bool") throw new RuleCompileError(rule.id, "the expression must be a Boolean test");
     const emitter = new Emitter(data, atoms, rule.id, lists);
-    emitter.expr(checked.expr, true);
+    emitter.rule(checked.expr);
     const start = code.length;
     for (const w of emitter.code) code.push(w);
     // Jump targets were emitted relative to the rule; make them absolute.
     relocate(code, start);
-    code.push(F.OP_RETURN);
     const action = kind === F.RULE_KIND_CUSTOM ? ACTIONS[rule.action ?? ""] : 0;
     if (action === undefined) throw new RuleCompileError(rule.id, `unknown action "${rule.action}"; one of ${Object.keys(ACTIONS).join(", ")}`);
     const score = kind === F.RULE_KIND_HEURISTIC ? rule.score ?? 0 : 0;
     if (kind === F.RULE_KIND_HEURISTIC && !(Number.isInteger(score) && score >= 1 && score <= 99)) throw new RuleCompileError(rule.id, "a heuristic needs a score from 1 to 99");
     const mask = requiredMask(checked.expr);
-    const gate = (gateOf(checked.expr) ?? []).map((a) => atoms.add(a));
+    let gate = (gateOf(checked.expr) ?? []).map((a) => atoms.add(a));
+    // A gate of the one atom the rule tests first anyway would only test it twice.
+    if (gate.length === 1 && emitter.code[0] === F.OP_BR_LITERAL && emitter.code[1] === gate[0] && emitter.code[2] === 0) gate = [];
     if (shareUserAgent && (mask & ~BARE_USER_AGENT_FIELDS) === 0n) {
       for (const id of [...emitter.used, ...gate]) if (atoms.atoms[id].field === F.RF_USER_AGENT && isFloating(atoms.atoms[id])) shared.add(id);
     }
@@ -342,7 +416,10 @@ const BOT_STRING_FIELDS = new Set([F.RF_BOT_NAME, F.RF_BOT_OPERATOR, F.RF_BOT_CA
 
 /** Whether the code reads a field of the bot strings (walking it instruction by instruction). */
 function readsBotStrings(code: readonly number[]): boolean {
-  for (let pc = 0; pc < code.length; pc += 1 + F.OP_ARITY[code[pc]]) if (code[pc] === F.OP_FIELD && BOT_STRING_FIELDS.has(code[pc + 1])) return true;
+  for (let pc = 0; pc < code.length; pc += 1 + F.OP_ARITY[code[pc]]) {
+    const readsField = code[pc] === F.OP_FIELD || (F.BRANCH_OPS.includes(code[pc]) && code[pc] !== F.OP_BR_LITERAL);
+    if (readsField && BOT_STRING_FIELDS.has(code[pc + 1])) return true;
+  }
   return false;
 }
 
@@ -350,7 +427,8 @@ function readsBotStrings(code: readonly number[]): boolean {
 function relocate(code: number[], start: number): void {
   for (let pc = start; pc < code.length;) {
     const op = code[pc];
-    if (op === F.OP_TEST_AND || op === F.OP_TEST_OR || op === F.OP_ITER_BEGIN || op === F.OP_ITER_NEXT) code[pc + 1] += start;
+    if (op === F.OP_JUMP || op === F.OP_ITER_BEGIN || op === F.OP_ITER_NEXT) code[pc + 1] += start;
+    else if (F.BRANCH_OPS.includes(op)) code[pc + F.OP_ARITY[op]] += start;
     pc += 1 + F.OP_ARITY[op];
   }
 }
