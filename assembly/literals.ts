@@ -11,7 +11,7 @@ import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
 import { bytesEqual } from "./functions";
 import {
   ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, RULE_SIZE, CHECK_SIZE, CHECK_ATOM,
-  RF_USER_AGENT, SCANNABLE_FIELDS,
+  RF_USER_AGENT, SCANNABLE_FIELDS, GATE_PRESENT,
 } from "../bindings/format";
 
 @inline function bit(f: u32): u64 { return <u64>1 << <u64>f; }
@@ -24,25 +24,92 @@ export function scannable(f: u32): bool {
 
 let scratch: usize = 0;
 
-/** Forgets the previous request's hits, touching only the bits that were set. */
+@inline function u32At(base: usize, i: u32): u32 { return load<u32>(base + (<usize>i << 2)); }
+@inline function setBit(bits: usize, i: u32): void { const w = bits + (<usize>(i >> 5) << 2); store<u32>(w, load<u32>(w) | (1 << (i & 31))); }
+@inline function testBit(bits: usize, i: u32): bool { return (load<u32>(bits + (<usize>(i >> 5) << 2)) & (1 << (i & 31))) != 0; }
+
+/**
+ * Indexes the set's gates (validated: entries are atom ids or GATE_PRESENT | field) so that a
+ * gate costs a bit test: each atom's scan opens its rules as it marks it (markAtom), a rule's
+ * unscanned fields are scanned first, and anchored atoms, compared in place, are listed apart.
+ */
+export function indexGates(set: RuleSet): void {
+  const n = set.count, atoms = set.atomCount;
+  set.gatePresence = heap.alloc(<usize>n << 3);
+  set.gateScan = heap.alloc(<usize>n << 3);
+  set.gateShared = heap.alloc(<usize>n << 3);
+  set.anchoredAt = heap.alloc((<usize>n + 1) << 2);
+  set.atomRuleAt = heap.alloc((<usize>atoms + 2) << 2);
+  memory.fill(set.atomRuleAt, 0, (<usize>atoms + 2) << 2);
+  let anchored: u32 = 0, floating: u32 = 0;
+  for (let r: u32 = 0; r < n; r++) {
+    const e = set.rules + <usize>r * RULE_SIZE;
+    let presence: u64 = 0, scan: u64 = 0, shared: u64 = 0;
+    store<u32>(set.anchoredAt + (<usize>r << 2), anchored);
+    for (let k: u32 = 0; k < load<u32>(e + 36); k++) {
+      const entry = u32At(set.gates, load<u32>(e + 32) + k);
+      if ((entry & <u32>GATE_PRESENT) != 0) { presence |= bit(entry & ~(<u32>GATE_PRESENT)); continue; }
+      const a = set.atoms + <usize>entry * ATOM_SIZE;
+      const flags = load<u32>(a + 4);
+      if ((flags & (ATOM_ANCHOR_START | ATOM_ANCHOR_END)) != 0) { anchored++; continue; }
+      if ((flags & ATOM_SHARED) != 0) shared |= bit(load<u32>(a)); else scan |= bit(load<u32>(a));
+      store<u32>(set.atomRuleAt + (<usize>(entry + 2) << 2), u32At(set.atomRuleAt, entry + 2) + 1);
+      floating++;
+    }
+    store<u64>(set.gatePresence + (<usize>r << 3), presence);
+    store<u64>(set.gateScan + (<usize>r << 3), scan);
+    store<u64>(set.gateShared + (<usize>r << 3), shared);
+  }
+  store<u32>(set.anchoredAt + (<usize>n << 2), anchored);
+  set.anchoredList = heap.alloc(<usize>anchored << 2);
+  set.atomRuleList = heap.alloc(<usize>floating << 2);
+  // Counts (at atom + 2) become starts (at atom + 1), which the fill below advances to ends (at atom).
+  for (let i: u32 = 0; i < atoms; i++) store<u32>(set.atomRuleAt + (<usize>(i + 2) << 2), u32At(set.atomRuleAt, i + 2) + u32At(set.atomRuleAt, i + 1));
+  anchored = 0;
+  for (let r: u32 = 0; r < n; r++) {
+    const e = set.rules + <usize>r * RULE_SIZE;
+    for (let k: u32 = 0; k < load<u32>(e + 36); k++) {
+      const entry = u32At(set.gates, load<u32>(e + 32) + k);
+      if ((entry & <u32>GATE_PRESENT) != 0) continue;
+      if ((load<u32>(set.atoms + <usize>entry * ATOM_SIZE + 4) & (ATOM_ANCHOR_START | ATOM_ANCHOR_END)) != 0) {
+        store<u32>(set.anchoredList + (<usize>anchored << 2), entry);
+        anchored++;
+        continue;
+      }
+      const at = u32At(set.atomRuleAt, entry + 1);
+      store<u32>(set.atomRuleList + (<usize>at << 2), r);
+      store<u32>(set.atomRuleAt + (<usize>(entry + 1) << 2), at + 1);
+    }
+  }
+  const words = (<usize>(n + 31) >> 5) << 2;
+  set.opened = heap.alloc(words);
+  memory.fill(set.opened, 0, words);
+}
+
+/** Forgets the previous request's hits and the rules they opened, touching only what was set. */
 export function resetLiterals(set: RuleSet): void {
   for (let i: u32 = 0; i < set.hitCount; i++) {
-    const atom = load<u32>(set.hitList + (<usize>i << 2));
+    const atom = u32At(set.hitList, i);
     store<u32>(set.hitBits + (<usize>(atom >> 5) << 2), 0);
+    const end = u32At(set.atomRuleAt, atom + 1);
+    for (let k = u32At(set.atomRuleAt, atom); k < end; k++) {
+      const r = u32At(set.atomRuleList, k);
+      store<u32>(set.opened + (<usize>(r >> 5) << 2), 0);
+    }
   }
   set.hitCount = 0;
   set.scanned = 0;
   set.sharedFound = false;
 }
 
+/** Records that `atom` occurs, and opens the rules it gates. */
 export function markAtom(set: RuleSet, atom: u32): void {
-  const word = set.hitBits + (<usize>(atom >> 5) << 2);
-  const b: u32 = 1 << (atom & 31);
-  const w = load<u32>(word);
-  if (w & b) return;
-  store<u32>(word, w | b);
+  if (testBit(set.hitBits, atom)) return;
+  setBit(set.hitBits, atom);
   store<u32>(set.hitList + (<usize>set.hitCount << 2), atom);
   set.hitCount++;
+  const end = u32At(set.atomRuleAt, atom + 1);
+  for (let k = u32At(set.atomRuleAt, atom); k < end; k++) setBit(set.opened, u32At(set.atomRuleList, k));
 }
 
 /** The atoms whose folded bytes end at byte `end` of the field, in state `state`: checks field, anchors and case. */
@@ -143,7 +210,7 @@ function anchoredOccurs(set: RuleSet, a: usize): bool {
 }
 
 @inline function marked(set: RuleSet, atom: u32): bool {
-  return (load<u32>(set.hitBits + (<usize>(atom >> 5) << 2)) & (1 << (atom & 31))) != 0;
+  return testBit(set.hitBits, atom);
 }
 
 /** Whether atom `atom` of `set` occurs in the current request. */
@@ -159,17 +226,24 @@ export function atomOccurs(set: RuleSet, atom: u32): bool {
 }
 
 /**
- * Whether rule `r` of `set` may match: it has no gate, or one of its gate's atoms occurs. Atoms
- * on fields outside `known` (the request has no such value) cannot, and are passed over.
+ * Whether rule `r` of `set` may match: it has no gate, or an entry of its gate holds. Atoms on
+ * fields outside `known` (the request has no such value) cannot occur.
  */
 export function gateOpen(set: RuleSet, r: u32, known: u64): bool {
-  const e = set.rules + <usize>r * RULE_SIZE;
-  const count = load<u32>(e + 36);
-  if (count == 0) return true;
-  const first = set.gates + (<usize>load<u32>(e + 32) << 2);
-  for (let k: u32 = 0; k < count; k++) {
-    const atom = load<u32>(first + (<usize>k << 2));
-    if ((known & bit(load<u32>(set.atoms + <usize>atom * ATOM_SIZE))) != 0 && atomOccurs(set, atom)) return true;
+  if ((load<u64>(set.gatePresence + (<usize>r << 3)) & known) != 0) return true;
+  // Floating atoms open the rule as a scan marks them: scan the fields not scanned yet.
+  let fields = load<u64>(set.gateScan + (<usize>r << 3));
+  if (!set.sharedFound) fields |= load<u64>(set.gateShared + (<usize>r << 3));
+  fields &= known & ~set.scanned;
+  while (fields != 0) {
+    scanField(set, <u32>ctz(fields));
+    fields &= fields - 1;
+  }
+  if (testBit(set.opened, r)) return true;
+  const end = u32At(set.anchoredAt, r + 1);
+  for (let k = u32At(set.anchoredAt, r); k < end; k++) {
+    const a = set.atoms + <usize>u32At(set.anchoredList, k) * ATOM_SIZE;
+    if ((known & bit(load<u32>(a))) != 0 && anchoredOccurs(set, a)) return true;
   }
   return false;
 }

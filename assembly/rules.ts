@@ -4,9 +4,9 @@
 // forward jumps (backward only to a loop body); a step budget bounds every run.
 
 import { Trie, readTrie, buildDense } from "./trie";
-import { scannable } from "./literals";
+import { scannable, indexGates } from "./literals";
 import {
-  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, SET_BYTES, SET_INT, SET_IP,
+  RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, GATE_PRESENT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
   OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK,
@@ -31,6 +31,20 @@ export class RuleSet {
   scanned: u64 = 0;
   /** This request's signature scan found the shared atoms (ATOM_SHARED; heuristics only). */
   sharedFound: bool = false;
+  /**
+   * The gates, indexed at load (literals.ts, indexGates): per rule the fields whose presence
+   * opens it (u64), the fields of its floating atoms found by the set's own scan and by the
+   * signature scan (u64 each), and its anchored atoms (CSR: anchoredAt, anchoredList); per atom
+   * the rules it opens (CSR: atomRuleAt, atomRuleList); and per request the opened rules (bits).
+   */
+  gatePresence: usize = 0;
+  gateScan: usize = 0;
+  gateShared: usize = 0;
+  anchoredAt: usize = 0;
+  anchoredList: usize = 0;
+  atomRuleAt: usize = 0;
+  atomRuleList: usize = 0;
+  opened: usize = 0;
   /** The rules whose required fields are all in `runnableKnown`, in order (see runnableRules). */
   runnable: usize = 0;
   runnableCount: u32 = 0;
@@ -243,7 +257,10 @@ export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32
       if (!inData(load<u32>(e), <u64>load<u32>(e + 4))) return false;
     }
   }
-  for (let g: u32 = 0; g < gateWords; g++) if (load<u32>(gates + (<usize>g << 2)) >= atomCount) return false;
+  for (let g: u32 = 0; g < gateWords; g++) {
+    const entry = load<u32>(gates + (<usize>g << 2));
+    if ((entry & <u32>GATE_PRESENT) != 0 ? (entry & ~(<u32>GATE_PRESENT)) >= <u32>RF_LIMIT : entry >= atomCount) return false;
+  }
   let longest: u32 = 0;
   // Bounds first: a hostile length must be refused, not allocated.
   for (let r: u32 = 0; r < count; r++) {
@@ -268,5 +285,6 @@ export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32
   set.data = data;
   set.botStrings = botStrings;
   set.gates = gates;
+  indexGates(set);
   return true;
 }

@@ -181,14 +181,16 @@ export const DENSE_MAX_ENTRIES = 4 * 1024 * 1024;
 // RULES: ruleCount u32, codeWords u32, dataBytes u32, botCount u32, atomCount u32, gateWords u32,
 // trieBytes u32, then per rule RULE_SIZE bytes (codeStart u32, codeLength u32, kind u32, action
 // u32, detectionId u32, score u32, a u64 mask of RF_ fields the rule requires (when one is missing
-// the rule cannot match and is skipped), gateStart u32, gateCount u32: the rule runs only when one
-// of its gate's atoms occurs, or always when gateCount is 0), then per bot 4 × (offset u32, length
-// u32) into the data (name, operator, category, Cloudflare category), then the gates (atom ids,
-// u32), then per atom ATOM_SIZE bytes, then the literal automaton (the AUTOMATON layout over the
+// the rule cannot match and is skipped), gateStart u32, gateCount u32: the rule runs only when an
+// entry of its gate holds, or always when gateCount is 0), then per bot 4 × (offset u32, length
+// u32) into the data (name, operator, category, Cloudflare category), then the gates (u32 entries:
+// an atom id, which holds when the atom occurs, or GATE_PRESENT | an RF_ field id, which holds
+// when the request has that field), then per atom ATOM_SIZE bytes, then the literal automaton (the AUTOMATON layout over the
 // atoms' folded bytes, outputs atom ids; trieBytes 0 when there are no atoms), then the code (u32
 // words), then the data (bytes, 4-aligned pieces). Every offset is checked at load; the
 // interpreter (assembly/vm.ts) checks stack depth and value tags as it runs.
 export const RULE_SIZE = 40;
+export const GATE_PRESENT = 0x80000000;
 export const RULES_HEADER_SIZE = 28;
 // An atom: field (RF_ id) u32, flags u32, data offset u32 of its bytes (folded unless case-sensitive), length u32.
 export const ATOM_SIZE = 16;

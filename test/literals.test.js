@@ -7,7 +7,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createEngine, compilePack } from "botsift";
 import { parseRule, evaluateRule } from "../dist/rules/index.js";
-import { exactAtom, gateOf } from "../dist/compile/literals.js";
+import { exactAtom, gateOf, requiredMask } from "../dist/compile/literals.js";
+import { ENGINE_FIELDS } from "../dist/compile/fields.js";
 import { fieldValuesOf } from "./support/fields.js";
 import { readFileSync } from "node:fs";
 
@@ -116,14 +117,33 @@ test("comparisons that are exactly one literal become atoms; the others do not",
   assert.ok(wrong.length === 0, wrong.join("\n"));
 });
 
+const FIELD_NAMES = Object.fromEntries(Object.entries(ENGINE_FIELDS).map(([name, id]) => [id, name]));
+
 test("gates: a conjunction takes one conjunct's gate, a disjunction needs one on every side, a negation has none", () => {
-  const gate = (e) => gateOf(parseRule(e).expr)?.map((a) => new TextDecoder().decode(a.bytes)).sort().join("|") ?? null;
+  const entry = (g) => ("present" in g ? `present ${FIELD_NAMES[g.present]}` : new TextDecoder().decode(g.bytes));
+  const gate = (e) => gateOf(parseRule(e).expr)?.map(entry).sort().join("|") ?? null;
   assert.is(gate('http.user_agent contains "curl" or http.user_agent matches "python-(requests|urllib)"'), "curl|python-requests|python-urllib");
   assert.is(gate('ssl and http.request.uri.path wildcard "/admin/*/edit"'), "/admin/");
   assert.is(gate('http.request.method in {"POST" "PUT"} and cf.bot_management.score lt 30'), "POST|PUT");
-  assert.is(gate('http.user_agent contains "curl" or ssl'), null);
   assert.is(gate('not http.user_agent contains "curl"'), null);
   assert.is(gate('http.user_agent matches ".*"'), null);
+  // A side without atoms is gated by a field it needs that a bare user agent lacks, if it has one.
+  assert.is(gate('http.user_agent contains "curl" or ssl'), "curl|present ssl");
+  assert.is(gate('http.user_agent contains "curl" or (botsift.headers.complete and not http.user_agent contains "(")'), "curl|present botsift.headers.complete");
+  assert.is(gate('http.user_agent contains "curl" or http.user_agent contains "("'), null);
+  assert.is(gate('http.user_agent contains "curl" or botsift.ua.major gt 200'), null);
+});
+
+test("required fields: every conjunct's first field, and of a disjunction those every side needs", () => {
+  const names = (e) => {
+    const mask = requiredMask(parseRule(e).expr);
+    return Object.keys(FIELD_NAMES).filter((id) => (mask >> BigInt(id)) & 1n).map((id) => FIELD_NAMES[id]).sort().join(" ");
+  };
+  assert.is(names('ssl and http.user_agent contains "x"'), "http.user_agent ssl");
+  assert.is(names('(ssl and http.host eq "a") or (ssl and http.request.method eq "GET")'), "ssl");
+  assert.is(names('ssl or http.host eq "a"'), "");
+  assert.is(names('not ssl'), "");
+  assert.is(names('http.host eq "a" and (ip.src.asnum eq 1 or (ip.src.asnum eq 2 and ssl))'), "http.host ip.src.asnum");
 });
 
 test.run();

@@ -3,8 +3,8 @@
 // engine scans each field once per request and records which atoms occur; then
 //  - a comparison that is exactly an atom (`f contains "x"`, `f eq "x"`, `starts_with(f, "x")`,
 //    `lower(f) contains "x"`, a one-piece wildcard) becomes one bit test (exactAtom), and
-//  - a rule runs only when one atom of its gate occurs (gateOf): a set of atoms at least one of
-//    which occurs in every request the rule matches. Most rules then cost nothing at all.
+//  - a rule runs only when an entry of its gate holds (gateOf): atoms (and fields present) at
+//    least one of which holds in every request the rule matches. Most rules then cost nothing.
 
 import * as F from "../format.js";
 import type { CheckedExpr, Rhs } from "../rules/ast.js";
@@ -142,23 +142,85 @@ function regexLiterals(pattern: string): RegexLiteral[] | null {
   return literals;
 }
 
+/** A gate entry that is no atom: the field (an engine field id) is present in the request. */
+export interface Presence { present: number }
+export type GateEntry = Atom | Presence;
+
 /**
- * A gate of `e`: atoms at least one of which occurs whenever `e` is true; null when there is
- * none (negations, a disjunct without one, comparisons on other fields).
+ * A gate of `e`: entries (atoms that occur, fields that are present) at least one of which holds
+ * whenever `e` is true; null when there is none (negations, a disjunct without one, comparisons
+ * on other fields). A side of a disjunction without atoms is gated by a field it needs that a
+ * bare user agent lacks, so `ua contains "x" or (headers.complete and …)` still skips bare user
+ * agents without "x".
  */
-export function gateOf(e: CheckedExpr): Atom[] | null {
+export function gateOf(e: CheckedExpr): GateEntry[] | null {
   if (e.kind === "logical" && e.type.kind !== "array") {
-    const gates = e.operands.map(gateOf);
-    if (e.op === "or") return gates.every((g) => g !== null) ? gates.flat() as Atom[] : null;
+    if (e.op === "or") {
+      const gates = e.operands.map((o) => gateOf(o) ?? presenceGate(o));
+      return gates.every((g) => g !== null) ? gates.flat() as GateEntry[] : null;
+    }
     if (e.op === "and") {
       // Any conjunct's gate will do; fewer atoms, then longer shortest literal, gate better.
       let best: Atom[] | null = null;
-      for (const g of gates) if (g && g.length > 0 && (!best || rank(g) > rank(best))) best = g;
+      for (const o of e.operands) {
+        const g = gateOf(o);
+        if (g && g.length > 0 && g.every(isAtom) && (!best || rank(g) > rank(best))) best = g;
+      }
       return best;
     }
     return null;
   }
   return necessaryAtoms(e);
+}
+
+function isAtom(g: GateEntry): g is Atom {
+  return !("present" in g);
+}
+
+/** A field `e` needs that a bare user agent does not have, as a one-entry gate; else null. */
+function presenceGate(e: CheckedExpr): Presence[] | null {
+  const beyond = requiredMask(e) & ~BARE_USER_AGENT_FIELDS;
+  if (beyond === 0n) return null;
+  let id = 0;
+  while (((beyond >> BigInt(id)) & 1n) === 0n) id++;
+  return [{ present: id }];
+}
+
+/**
+ * Fields a bare user agent (isBot, a log line) gives the rules: a rule that needs no other runs
+ * on every request, so its user-agent atoms are worth finding in the signature scan itself.
+ */
+export const BARE_USER_AGENT_FIELDS = [F.RF_USER_AGENT, F.RF_UA_FAMILY, F.RF_UA_MAJOR, F.RF_SCORE, F.RF_BOTSIFT_SCORE, F.RF_CLASS,
+  F.RF_DETECTION_IDS, F.RF_VERIFIED_BOT_CATEGORY, F.RF_BOT_NAME, F.RF_BOT_OPERATOR, F.RF_BOT_CATEGORY, F.RF_VERIFIED_BOT,
+  F.RF_CLIENT_BOT, F.RF_BOT_VERIFIED, F.RF_BOT_SPOOFED].reduce((m, f) => m | (1n << BigInt(f)), 0n);
+
+/** The field a conjunct tests first: missing it, the conjunct (and so an AND chain) is false. */
+function requiredField(e: CheckedExpr): string | null {
+  let node: CheckedExpr = e;
+  if (node.kind === "field") return node.type.kind === "bool" ? node.name : null;
+  if (node.kind === "compare") node = node.left;
+  else if (node.kind === "call" && node.name !== "concat") node = node.args[0];
+  else return null;
+  for (;;) {
+    if (node.kind === "field") return node.name;
+    if (node.kind === "index") node = node.target;
+    else if (node.kind === "call" && node.name !== "concat" && node.args.length > 0) node = node.args[0];
+    else return null;
+  }
+}
+
+/**
+ * Fields every match of `e` needs, as a mask of engine field ids: those its conjuncts test first,
+ * and of a disjunction those every side needs.
+ */
+export function requiredMask(e: CheckedExpr): bigint {
+  if (e.kind === "logical" && e.type.kind !== "array" && e.op !== "xor") {
+    const masks = e.operands.map(requiredMask);
+    return e.op === "and" ? masks.reduce((a, b) => a | b, 0n) : masks.reduce((a, b) => a & b);
+  }
+  const name = requiredField(e);
+  const id = name === null ? undefined : ENGINE_FIELDS[name];
+  return id === undefined ? 0n : 1n << BigInt(id);
 }
 
 function rank(atoms: Atom[]): number {

@@ -13,7 +13,7 @@ import { DataWriter, ip16, networkBound } from "./rule-data.js";
 import { BotsiftError } from "../errors.js";
 import { parseCidr } from "./ipranges.js";
 import { ENGINE_FIELDS } from "./fields.js";
-import { AtomTable, exactAtom, gateOf, isFloating, type Atom } from "./literals.js";
+import { AtomTable, exactAtom, gateOf, isFloating, requiredMask, BARE_USER_AGENT_FIELDS, type Atom } from "./literals.js";
 
 const FUNCTIONS: Readonly<Record<string, number>> = {
   lower: F.FN_LOWER, upper: F.FN_UPPER, len: F.FN_LEN, starts_with: F.FN_STARTS_WITH, ends_with: F.FN_ENDS_WITH,
@@ -309,33 +309,6 @@ function headerName(e: CheckedExpr | undefined): Uint8Array | null {
   return e.key.value;
 }
 
-/** The field a conjunct tests first: missing it, the conjunct (and so an AND chain) is false. */
-function requiredField(e: CheckedExpr): string | null {
-  let node: CheckedExpr = e;
-  if (node.kind === "field") return node.type.kind === "bool" ? node.name : null;
-  if (node.kind === "compare") node = node.left;
-  else if (node.kind === "call" && node.name !== "concat") node = node.args[0];
-  else return null;
-  for (;;) {
-    if (node.kind === "field") return node.name;
-    if (node.kind === "index") node = node.target;
-    else if (node.kind === "call" && node.name !== "concat" && node.args.length > 0) node = node.args[0];
-    else return null;
-  }
-}
-
-/** Fields every match of `e` needs, as a mask of engine field ids. */
-export function requiredMask(e: CheckedExpr): bigint {
-  const conjuncts = e.kind === "logical" && e.op === "and" ? e.operands : [e];
-  let mask = 0n;
-  for (const c of conjuncts) {
-    const name = requiredField(c);
-    const id = name === null ? undefined : ENGINE_FIELDS[name];
-    if (id !== undefined) mask |= 1n << BigInt(id);
-  }
-  return mask;
-}
-
 /**
  * Compiles rules into one RULES section. `kind` says which: heuristics need `detectionId` and
  * `score`, custom rules an `action`. Throws RuleError (parse/check, with span) or RuleCompileError.
@@ -343,14 +316,6 @@ export function requiredMask(e: CheckedExpr): bigint {
 export function compileRuleSection(rules: readonly RuleToCompile[], kind: number, bots: readonly BotStrings[], lists: NamedLists = {}): Uint8Array {
   return compileRules(rules, kind, bots, lists).section;
 }
-
-/**
- * Fields a bare user agent (isBot, a log line) gives the rules: a rule that needs no other runs
- * on every request, so its user-agent atoms are worth finding in the signature scan itself.
- */
-const BARE_USER_AGENT_FIELDS = [F.RF_USER_AGENT, F.RF_UA_FAMILY, F.RF_UA_MAJOR, F.RF_SCORE, F.RF_BOTSIFT_SCORE, F.RF_CLASS,
-  F.RF_DETECTION_IDS, F.RF_VERIFIED_BOT_CATEGORY, F.RF_BOT_NAME, F.RF_BOT_OPERATOR, F.RF_BOT_CATEGORY, F.RF_VERIFIED_BOT,
-  F.RF_CLIENT_BOT, F.RF_BOT_VERIFIED, F.RF_BOT_SPOOFED].reduce((m, f) => m | (1n << BigInt(f)), 0n);
 
 /**
  * compileRuleSection, and the atoms to share with the pack's signature automaton when
@@ -384,11 +349,13 @@ export function compileRules(rules: readonly RuleToCompile[], kind: number, bots
     const score = kind === F.RULE_KIND_HEURISTIC ? rule.score ?? 0 : 0;
     if (kind === F.RULE_KIND_HEURISTIC && !(Number.isInteger(score) && score >= 1 && score <= 99)) throw new RuleCompileError(rule.id, "a heuristic needs a score from 1 to 99");
     const mask = requiredMask(checked.expr);
-    let gate = (gateOf(checked.expr) ?? []).map((a) => atoms.add(a));
+    let gate = (gateOf(checked.expr) ?? []).map((g) => "present" in g ? F.GATE_PRESENT | g.present : atoms.add(g));
     // A gate of the one atom the rule tests first anyway would only test it twice.
     if (gate.length === 1 && emitter.code[0] === F.OP_BR_LITERAL && emitter.code[1] === gate[0] && emitter.code[2] === 0) gate = [];
     if (shareUserAgent && (mask & ~BARE_USER_AGENT_FIELDS) === 0n) {
-      for (const id of [...emitter.used, ...gate]) if (atoms.atoms[id].field === F.RF_USER_AGENT && isFloating(atoms.atoms[id])) shared.add(id);
+      for (const id of [...emitter.used, ...gate.filter((g) => (g & F.GATE_PRESENT) === 0)]) {
+        if (atoms.atoms[id].field === F.RF_USER_AGENT && isFloating(atoms.atoms[id])) shared.add(id);
+      }
     }
     entries.push([start, code.length - start, kind, action, rule.detectionId ?? 0, score, Number(mask & 0xffffffffn), Number(mask >> 32n), gates.length, gate.length]);
     gates.push(...gate);
