@@ -37,6 +37,19 @@ function wordBefore14(p: usize, i: u32, head: u64, tail: u64): bool {
   return i >= 14 && load<u64>(p + i - 14) == head && load<u64>(p + i - 8) == tail && (i == 14 || !isLetter(<u32>load<u8>(p + i - 15)));
 }
 
+// The last three letters of every product token (Edg, EdgA, EdgiOS, OPR, SamsungBrowser,
+// HeadlessChrome, CriOS, Chrome, FxiOS, Firefox, Version, Safari) at the slot of a 16-slot
+// perfect hash (TAIL_HASH), so the other words cost a load and a compare, without a branch per kind.
+const TOKEN_TAILS = memory.data<u32>([0x676445, 0x416764, 0x534f69, 0x0, 0x0, 0x726573, 0x697261, 0x0, 0x786f66, 0x52504f, 0x0, 0x0, 0x0, 0x656d6f, 0x0, 0x6e6f69]);
+const TAIL_HASH: u32 = 0x18072e8d;
+
+/** Whether the three bytes before byte `i` end one of the product tokens. */
+@inline function mayEndToken(p: usize, i: u32): bool {
+  if (i < 3) return false;
+  const tail = load<u32>(p + i - 3) & 0xffffff;
+  return load<u32>(TOKEN_TAILS + (<usize>((tail * TAIL_HASH) >> 28) << 2)) == tail;
+}
+
 /**
  * The priority of the product token that ends right before the "/" at byte `i` (see
  * FAMILY_NAME), SAFARI_TOKEN, or NO_FAMILY. The token's last letter picks the candidates, so the
@@ -70,15 +83,18 @@ function productToken(p: usize, i: u32): i32 {
 export function readClaimedBrowser(p: usize, n: u32, family: usize, major: usize): void {
   let best = NO_FAMILY, bestAt: u32 = 0;
   let sawSafari = false;
-  // Slashes 16 bytes at a time; a user agent has a handful of them in a hundred-odd bytes.
+  // Slashes 16 bytes at a time; a user agent has a handful of them in a hundred-odd bytes. The
+  // last, partial block is the field's last 16 bytes, shifted past those already searched.
   const slash = i8x16.splat(0x2f);
   for (let block: u32 = 0; block < n; block += 16) {
     let found: u32 = 0;
     if (block + 16 <= n) found = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + block), slash));
+    else if (n >= 16) found = <u32>i8x16.bitmask(i8x16.eq(v128.load(p + n - 16), slash)) >> (block + 16 - n);
     else for (let k: u32 = block; k < n; k++) if (load<u8>(p + k) == 0x2f) found |= 1 << (k - block);
     while (found != 0) {
       const i = block + <u32>ctz(found);
       found &= found - 1;
+      if (!mayEndToken(p, i)) continue;
       const t = productToken(p, i);
       if (t == SAFARI_TOKEN) sawSafari = true;
       else if (t < best) { best = t; bestAt = i + 1; }

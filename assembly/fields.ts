@@ -16,6 +16,7 @@ import {
 import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArray, setMap, copySlot } from "./values";
 import { v4, v6, IP_V4, IP_V6 } from "./ip";
 import { readClaimedBrowser } from "./browser";
+import { bytesEqual } from "./bytes";
 
 /** The request being judged: field addresses and lengths, record flags, and the verdict so far. */
 export class Request {
@@ -43,8 +44,13 @@ export class Request {
 
 export const request = new Request();
 
+const userAgentSlot = memory.data(SLOT);
+
 export function beginRequest(): void {
-  request.built = 0;
+  // The user agent, which most rules read, is built up front.
+  setBytes(userAgentSlot, ptr(FIELD_USER_AGENT), len(FIELD_USER_AGENT));
+  unchecked(request.cache[RF_USER_AGENT] = <u32>userAgentSlot);
+  request.built = <u64>1 << <u64>RF_USER_AGENT;
   if (request.ipBytes == 0) request.ipBytes = heap.alloc(16);
 }
 
@@ -105,12 +111,6 @@ function headerArray(out: usize, part: i32): void {
     at += 4 + n + v;
   }
   setArray(out, count, items);
-}
-
-function bytesEqual(a: usize, an: u32, b: usize, bn: u32): bool {
-  if (an != bn) return false;
-  for (let i: u32 = 0; i < an; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
 }
 
 /**

@@ -12,39 +12,10 @@ import {
   copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, peek,
 } from "./values";
 import { decodeBase64, lookupJson } from "./decoders";
+import { sameBytes } from "./bytes";
 
 const MAX_ARGS: u32 = MAX_CALL_ARGS;
 const args = memory.data(MAX_CALL_ARGS * 16);
-
-export function bytesCompare(a: usize, an: u32, b: usize, bn: u32): i32 {
-  const n = an < bn ? an : bn;
-  for (let i: u32 = 0; i < n; i++) {
-    const x = load<u8>(a + i), y = load<u8>(b + i);
-    if (x != y) return x < y ? -1 : 1;
-  }
-  return an == bn ? 0 : an < bn ? -1 : 1;
-}
-
-/** Byte equality, lengths first: most unequal values (header names, set members) differ in length. */
-export function bytesEqual(a: usize, an: u32, b: usize, bn: u32): bool {
-  if (an != bn) return false;
-  for (let i: u32 = 0; i < an; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
-}
-
-/** First index of `needle` in `hay`, or -1 (values are bounded by the field limit). */
-export function indexOf(hay: usize, n: u32, needle: usize, m: u32): i32 {
-  if (m == 0) return 0;
-  if (m > n) return -1;
-  const first = load<u8>(needle);
-  for (let i: u32 = 0; i + m <= n; i++) {
-    if (load<u8>(hay + i) != first) continue;
-    let k: u32 = 1;
-    while (k < m && load<u8>(hay + i + k) == load<u8>(needle + k)) k++;
-    if (k == m) return <i32>i;
-  }
-  return -1;
-}
 
 function arg(i: u32): usize { return args + <usize>i * 16; }
 
@@ -110,7 +81,7 @@ function urlDecode(out: usize, value: usize, options: usize): void {
   for (let pass = 0; pass < 10; pass++) {
     const before = ptrOf(out), n = auxOf(out);
     if (!decodeOnce(out, before, n, unicode)) return;
-    if (auxOf(out) == n && bytesCompare(before, n, ptrOf(out), n) == 0) return;
+    if (auxOf(out) == n && sameBytes(before, ptrOf(out), n)) return;
   }
 }
 
@@ -196,8 +167,8 @@ export function callFunction(fn: u32, argc: u32): void {
     case FN_LOWER: copyBytes(out, ptrOf(a), auxOf(a), 1); return;
     case FN_UPPER: copyBytes(out, ptrOf(a), auxOf(a), 2); return;
     case FN_LEN: setInt(out, <i64>auxOf(a)); return;
-    case FN_STARTS_WITH: setBool(out, auxOf(b) <= auxOf(a) && bytesCompare(ptrOf(a), auxOf(b), ptrOf(b), auxOf(b)) == 0); return;
-    case FN_ENDS_WITH: setBool(out, auxOf(b) <= auxOf(a) && bytesCompare(ptrOf(a) + auxOf(a) - auxOf(b), auxOf(b), ptrOf(b), auxOf(b)) == 0); return;
+    case FN_STARTS_WITH: setBool(out, auxOf(b) <= auxOf(a) && sameBytes(ptrOf(a), ptrOf(b), auxOf(b))); return;
+    case FN_ENDS_WITH: setBool(out, auxOf(b) <= auxOf(a) && sameBytes(ptrOf(a) + auxOf(a) - auxOf(b), ptrOf(b), auxOf(b))); return;
     case FN_SUBSTRING: {
       const n = <i64>auxOf(a);
       let from = intOf(b), to = argc > 2 ? intOf(c) : n;

@@ -6,7 +6,7 @@ import { scanField } from "./scan";
 import { resolvePending, clearHits } from "./matches";
 import { writeVerdict } from "./score";
 import { heuristics, customRules, runnableRules } from "./rules";
-import { evaluateRule } from "./vm";
+import { runRules } from "./vm";
 import { resetLiterals, afterSignatureScan } from "./literals";
 import { request, beginRequest, loadField } from "./fields";
 import { resetArena } from "./values";
@@ -87,12 +87,12 @@ function applyHeuristics(out: usize, known: u64): bool {
   let flags = <u32>load<u16>(out + VERDICT_FLAGS);
   let count = load<u32>(out + VERDICT_DETECTION_COUNT);
   const list = runnableRules(heuristics, known);
-  for (let i: u32 = 0; i < heuristics.runnableCount; i++) {
-    const r = load<u32>(list + (<usize>i << 2));
-    const result = evaluateRule(heuristics, r, known, true);
-    if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
+  const ran = runRules(heuristics, list, heuristics.runnableCount, known, heuristics.results);
+  for (let i: u32 = 0; i < ran; i++) {
+    const result = <i32>load<i8>(heuristics.results + i);
     if (result == 0) continue;
-    const e = heuristics.rules + <usize>r * RULE_SIZE;
+    if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
+    const e = heuristics.rules + <usize>load<u32>(list + (<usize>i << 2)) * RULE_SIZE;
     fired = true;
     human *= <f64>(load<u32>(e + 20) - 1) / 98.0;
     if (count < <u32>MAX_DETECTIONS) store<u32>(out + VERDICT_DETECTIONS + (<usize>count << 2), load<u32>(e + 16));
@@ -119,9 +119,10 @@ function applyCustomRules(out: usize, known: u64): void {
   let logged: u32 = 0;
   let flags = <u32>load<u16>(out + VERDICT_FLAGS);
   const list = runnableRules(customRules, known);
-  for (let i: u32 = 0; i < customRules.runnableCount; i++) {
+  const ran = runRules(customRules, list, customRules.runnableCount, known, customRules.results);
+  for (let i: u32 = 0; i < ran; i++) {
     const r = load<u32>(list + (<usize>i << 2));
-    const result = evaluateRule(customRules, r, known, true);
+    const result = <i32>load<i8>(customRules.results + i);
     if (result < 0) { flags |= VERDICT_FLAG_RULE_FAULT; continue; }
     if (result == 0) continue;
     const action = load<u32>(customRules.rules + <usize>r * RULE_SIZE + 12);

@@ -8,7 +8,7 @@ import { tables } from "./pack";
 import { Trie } from "./trie";
 import { loadField } from "./fields";
 import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
-import { bytesEqual } from "./functions";
+import { bytesEqual } from "./bytes";
 import {
   ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, RULE_SIZE, CHECK_SIZE, CHECK_ATOM,
   RF_USER_AGENT, SCANNABLE_FIELDS, GATE_PRESENT,

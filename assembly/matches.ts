@@ -5,6 +5,7 @@
 import { tables } from "./pack";
 import { heuristics } from "./rules";
 import { markAtom } from "./literals";
+import { sameBytes } from "./bytes";
 import {
   CHECK_SIZE, PATTERN_SIZE, SIGNATURE_SIZE, SIGNATURE_HAS_EXCLUSIONS,
   CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END, CHECK_ATOM,
@@ -51,11 +52,6 @@ export function markHit(sig: u32): void {
   hitCount++;
 }
 
-function bytesEqual(a: usize, b: usize, n: u32): bool {
-  for (let k: u32 = 0; k < n; k++) if (load<u8>(a + k) != load<u8>(b + k)) return false;
-  return true;
-}
-
 /** Called by the scanner for every pattern that ends at byte offset `end` of the field. */
 export function onPatternEnd(pattern: u32, hay: usize, len: u32, end: u32): void {
   const p = tables.patterns + <usize>pattern * PATTERN_SIZE;
@@ -68,7 +64,7 @@ export function onPatternEnd(pattern: u32, hay: usize, len: u32, end: u32): void
     const c = tables.checks + <usize>ci * CHECK_SIZE;
     const flags = load<u32>(c);
     const sig = load<u32>(c + 4);
-    if ((flags & CHECK_CASE_SENSITIVE) && !bytesEqual(hay + start, tables.strings + load<u32>(c + 12), plen)) continue;
+    if ((flags & CHECK_CASE_SENSITIVE) && !sameBytes(hay + start, tables.strings + load<u32>(c + 12), plen)) continue;
     if (flags & CHECK_EXCLUSION) {
       if (vetoCount < PENDING_CAPACITY) {
         store<u32>(vetoSig + (<usize>vetoCount << 2), sig);

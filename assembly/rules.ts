@@ -49,6 +49,8 @@ export class RuleSet {
   runnable: usize = 0;
   runnableCount: u32 = 0;
   runnableKnown: u64 = 0;
+  /** Per request: each runnable rule's result (i8), written by vm.ts runRules. */
+  results: usize = 0;
 }
 
 /**
@@ -285,6 +287,7 @@ export function readRules(set: RuleSet, expectedKind: u32, p: usize, length: u32
   set.data = data;
   set.botStrings = botStrings;
   set.gates = gates;
+  set.results = heap.alloc(<usize>count + 1);
   indexGates(set);
   return true;
 }

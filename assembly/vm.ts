@@ -6,7 +6,7 @@ import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
   OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES,
-  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE,
+  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE, ACTION_NONE, ACTION_LOG,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -14,7 +14,8 @@ import {
   setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted, resetStack,
 } from "./values";
 import { loadField, request, headerCount } from "./fields";
-import { callFunction, bytesCompare, bytesEqual, indexOf } from "./functions";
+import { callFunction } from "./functions";
+import { bytesCompare, bytesEqual, indexOf } from "./bytes";
 import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
 
@@ -181,137 +182,161 @@ function indexMap(target: usize, key: usize, out: usize): void {
   setMissing(out);
 }
 
+const oneRule = memory.data(4);
+const oneResult = memory.data(4);
+
 /**
  * Runs rule `r` of `set` over the current request unless it cannot match: a field it requires is
- * not among `known` (`runnable`: the caller took it from runnableRules, so it is), or none of its
- * gate's atoms occurs. 1 matched, 0 not, -1 fault (the result is then treated as missing, i.e.
- * not matching).
+ * not among `known`, or no entry of its gate holds. 1 matched, 0 not, -1 fault (the result is
+ * then treated as missing, i.e. not matching).
  */
-export function evaluateRule(set: RuleSet, r: u32, known: u64, runnable: bool = false): i32 {
-  const e = set.rules + <usize>r * RULE_SIZE;
-  if (!runnable && (load<u64>(e + 24) & ~known) != 0) return 0;
-  if (load<u32>(e + 36) != 0 && !gateOpen(set, r, known)) return 0;
-  resetStack();
-  request.botStrings = set.botStrings;
-  request.ruleData = set.data;
-  const start = load<u32>(e);
-  return runRule(set, start, start + load<u32>(e + 4));
+export function evaluateRule(set: RuleSet, r: u32, known: u64): i32 {
+  if ((load<u64>(set.rules + <usize>r * RULE_SIZE + 24) & ~known) != 0) return 0;
+  store<u32>(oneRule, r);
+  runRules(set, oneRule, 1, known, oneResult);
+  return <i32>load<i8>(oneResult);
 }
 
 const subjectSlot = memory.data(SLOT);
 
-/** A branch's subject: field `s` read into a scratch slot, or the stack's top, popped (SUBJECT_STACK). */
+/**
+ * A branch's subject: the stack's top, popped (SUBJECT_STACK), or field `s` — its slot in place
+ * when the request built it already (branches only read), else read into a scratch slot.
+ */
 function subjectValue(s: u32): usize {
   if (s == SUBJECT_STACK) return pop();
+  if ((request.built & (<u64>1 << <u64>s)) != 0) return <usize>unchecked(request.cache[s]);
   loadField(subjectSlot, s);
   return subjectSlot;
 }
 
-/** Runs the code words [start, end) of `set` to its OP_ACCEPT or OP_REJECT (see evaluateRule). */
-function runRule(set: RuleSet, start: u32, end: u32): i32 {
+/**
+ * Runs the rules `list[0 … count)` of `set` (rule indexes, each with its required fields among
+ * `known`: see runnableRules) in order, in one pass of the interpreter, skipping those whose gate
+ * is shut. Each one's result (1 matched, 0 not, -1 fault) goes to the i8 `results[i]`. Stops after
+ * the first match of a rule whose action ends the evaluation (custom rules: any but log) and
+ * returns how many rules it decided.
+ */
+export function runRules(set: RuleSet, list: usize, count: u32, known: u64, results: usize): u32 {
   const code = set.code, data = set.data;
-  iterDepth = 0;
-  let pc = start;
-  while (pc < end) {
-    const op = load<u32>(code + (<usize>pc << 2));
-    // Operands lie inside the rule (checked at load); reading past a short instruction stays in the pack.
-    const a = load<u32>(code + (<usize>(pc + 1) << 2));
-    const b = load<u32>(code + (<usize>(pc + 2) << 2));
-    pc++;
-    switch (op) {
-      case OP_FIELD: loadField(pushSlot(), a); pc += 1; break;
-      case OP_BYTES: setBytes(pushSlot(), data + a, b); pc += 2; break;
-      case OP_INT: setInt(pushSlot(), <i64>(<u64>a | (<u64>b << 32))); pc += 2; break;
-      case OP_BOOL: setBool(pushSlot(), a != 0); pc += 1; break;
-      case OP_IP: setIp(pushSlot(), a, data + b); pc += 2; break;
-      case OP_NOT: { const v = peek(0); if (tagOf(v) == T_ARRAY) notArray(v); else setBool(v, !isTrue(v)); break; }
-      case OP_JUMP: pc = a; break;
-      // A branch jumps to its last operand when its test comes out as the operand before; see format.ts.
-      case OP_BR_TRUE: pc = isTrue(subjectValue(a)) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
-      case OP_BR_LITERAL: pc = atomOccurs(set, a) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
-      case OP_BR_CMP_INT: {
-        const v = subjectValue(a);
-        const y = <i64>(<u64>word(code, pc + 2) | (<u64>word(code, pc + 3) << 32));
-        const yes = tagOf(v) == T_INT && compareInts(intOf(v), y, b);
-        pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
-        break;
+  request.botStrings = set.botStrings;
+  request.ruleData = data;
+  for (let i: u32 = 0; i < count; i++) {
+    const r = load<u32>(list + (<usize>i << 2));
+    const e = set.rules + <usize>r * RULE_SIZE;
+    let result: i32 = 0;
+    if (load<u32>(e + 36) == 0 || gateOpen(set, r, known)) {
+      resetStack();
+      iterDepth = 0;
+      let pc = load<u32>(e);
+      const end = pc + load<u32>(e + 4);
+      // Validated code always reaches OP_ACCEPT or OP_REJECT; leaving the rule otherwise is a fault.
+      result = -1;
+      while (pc < end) {
+        const op = load<u32>(code + (<usize>pc << 2));
+        // Operands lie inside the rule (checked at load); reading past a short instruction stays in the pack.
+        const a = load<u32>(code + (<usize>(pc + 1) << 2));
+        const b = load<u32>(code + (<usize>(pc + 2) << 2));
+        pc++;
+        switch (op) {
+          case OP_FIELD: loadField(pushSlot(), a); pc += 1; break;
+          case OP_BYTES: setBytes(pushSlot(), data + a, b); pc += 2; break;
+          case OP_INT: setInt(pushSlot(), <i64>(<u64>a | (<u64>b << 32))); pc += 2; break;
+          case OP_BOOL: setBool(pushSlot(), a != 0); pc += 1; break;
+          case OP_IP: setIp(pushSlot(), a, data + b); pc += 2; break;
+          case OP_NOT: { const v = peek(0); if (tagOf(v) == T_ARRAY) notArray(v); else setBool(v, !isTrue(v)); break; }
+          case OP_JUMP: pc = a; break;
+          // A branch jumps to its last operand when its test comes out as the operand before; see format.ts.
+          case OP_BR_TRUE: pc = isTrue(subjectValue(a)) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
+          case OP_BR_LITERAL: pc = atomOccurs(set, a) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
+          case OP_BR_CMP_INT: {
+            const v = subjectValue(a);
+            const y = <i64>(<u64>word(code, pc + 2) | (<u64>word(code, pc + 3) << 32));
+            const yes = tagOf(v) == T_INT && compareInts(intOf(v), y, b);
+            pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+            break;
+          }
+          case OP_BR_CMP_BYTES: {
+            const v = subjectValue(a);
+            const yes = tagOf(v) == T_BYTES && compareBytes(ptrOf(v), auxOf(v), data + word(code, pc + 2), word(code, pc + 3), b);
+            pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+            break;
+          }
+          case OP_BR_CONTAINS: {
+            const v = subjectValue(a);
+            const yes = tagOf(v) == T_BYTES && indexOf(ptrOf(v), auxOf(v), data + b, word(code, pc + 2)) >= 0;
+            pc = yes == (word(code, pc + 3) != 0) ? word(code, pc + 4) : pc + 5;
+            break;
+          }
+          case OP_BR_IN_SET: pc = inSet(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
+          case OP_BR_MATCHES: pc = regexMatches(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
+          case OP_XOR: { const y = isTrue(pop()); const v = peek(0); setBool(v, isTrue(v) != y); break; }
+          case OP_CMP: { const r = pop(); const l = peek(0); setBool(l, compareValues(l, r, a)); pc += 1; break; }
+          case OP_CONTAINS: {
+            const r = pop(); const l = peek(0);
+            setBool(l, tagOf(l) == T_BYTES && tagOf(r) == T_BYTES && indexOf(ptrOf(l), auxOf(l), ptrOf(r), auxOf(r)) >= 0);
+            break;
+          }
+          case OP_WILDCARD: { const v = peek(0); setBool(v, wildcardMatches(v, data + a, b != 0)); pc += 2; break; }
+          case OP_MATCHES: { const v = peek(0); setBool(v, regexMatches(v, data + a)); pc += 1; break; }
+          case OP_IN_SET: { const v = peek(0); setBool(v, inSet(v, data + a)); pc += 1; break; }
+          case OP_INDEX_INT: { const k = pop(); const t = peek(0); const out = pushSlot(); indexArray(t, k, out); copySlot(t, out); pop(); break; }
+          case OP_INDEX_KEY: { const k = pop(); const t = peek(0); const out = pushSlot(); indexMap(t, k, out); copySlot(t, out); pop(); break; }
+          case OP_CALL: callFunction(a, b); pc += 2; break;
+          case OP_ITER_BEGIN: {
+            const v = peek(0);
+            if (tagOf(v) != T_ARRAY || iterDepth >= MAX_ITER_DEPTH) { setMissing(v); pc = a; break; }
+            const out = arenaAlloc(auxOf(v) * SLOT);
+            if (out == 0 && auxOf(v) > 0) { setMissing(v); pc = a; break; }
+            if (auxOf(v) == 0) { setArray(v, 0, out); pc = a; break; }
+            iterSource[iterDepth] = <u32>ptrOf(v); iterCount[iterDepth] = auxOf(v); iterIndex[iterDepth] = 0;
+            iterOut[iterDepth] = <u32>out; iterProduced[iterDepth] = 0;
+            iterDepth++;
+            pop();
+            pc += 1;
+            break;
+          }
+          case OP_ITER_ELEM: {
+            if (iterDepth == 0) { pc = end; break; }
+            const d = iterDepth - 1;
+            copySlot(pushSlot(), <usize>iterSource[d] + <usize>iterIndex[d] * SLOT);
+            break;
+          }
+          case OP_ITER_NEXT: {
+            if (iterDepth == 0) { pc = end; break; }
+            const d = iterDepth - 1;
+            const v = pop();
+            // Missing results are left out, as a lifted function's are in Cloudflare's engine.
+            if (tagOf(v) != T_MISSING) { copySlot(<usize>iterOut[d] + <usize>iterProduced[d] * SLOT, v); iterProduced[d]++; }
+            iterIndex[d]++;
+            if (iterIndex[d] < iterCount[d]) { pc = a; break; }
+            iterDepth--;
+            setArray(pushSlot(), iterProduced[d], <usize>iterOut[d]);
+            pc += 1;
+            break;
+          }
+          case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
+          case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
+          case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b); pc += 2; break;
+          case OP_CMP_INT: {
+            const l = peek(0);
+            const y = <i64>(<u64>b | (<u64>load<u32>(code + (<usize>(pc + 2) << 2)) << 32));
+            setBool(l, tagOf(l) == T_INT && compareInts(intOf(l), y, a));
+            pc += 3;
+            break;
+          }
+          case OP_ACCEPT: result = 1; pc = end; break;
+          case OP_REJECT: result = 0; pc = end; break;
+          default: pc = end; break;
+        }
+        if (faulted) { result = -1; break; }
       }
-      case OP_BR_CMP_BYTES: {
-        const v = subjectValue(a);
-        const yes = tagOf(v) == T_BYTES && compareBytes(ptrOf(v), auxOf(v), data + word(code, pc + 2), word(code, pc + 3), b);
-        pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
-        break;
-      }
-      case OP_BR_CONTAINS: {
-        const v = subjectValue(a);
-        const yes = tagOf(v) == T_BYTES && indexOf(ptrOf(v), auxOf(v), data + b, word(code, pc + 2)) >= 0;
-        pc = yes == (word(code, pc + 3) != 0) ? word(code, pc + 4) : pc + 5;
-        break;
-      }
-      case OP_BR_IN_SET: pc = inSet(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
-      case OP_BR_MATCHES: pc = regexMatches(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
-      case OP_XOR: { const y = isTrue(pop()); const v = peek(0); setBool(v, isTrue(v) != y); break; }
-      case OP_CMP: { const r = pop(); const l = peek(0); setBool(l, compareValues(l, r, a)); pc += 1; break; }
-      case OP_CONTAINS: {
-        const r = pop(); const l = peek(0);
-        setBool(l, tagOf(l) == T_BYTES && tagOf(r) == T_BYTES && indexOf(ptrOf(l), auxOf(l), ptrOf(r), auxOf(r)) >= 0);
-        break;
-      }
-      case OP_WILDCARD: { const v = peek(0); setBool(v, wildcardMatches(v, data + a, b != 0)); pc += 2; break; }
-      case OP_MATCHES: { const v = peek(0); setBool(v, regexMatches(v, data + a)); pc += 1; break; }
-      case OP_IN_SET: { const v = peek(0); setBool(v, inSet(v, data + a)); pc += 1; break; }
-      case OP_INDEX_INT: { const k = pop(); const t = peek(0); const out = pushSlot(); indexArray(t, k, out); copySlot(t, out); pop(); break; }
-      case OP_INDEX_KEY: { const k = pop(); const t = peek(0); const out = pushSlot(); indexMap(t, k, out); copySlot(t, out); pop(); break; }
-      case OP_CALL: callFunction(a, b); pc += 2; break;
-      case OP_ITER_BEGIN: {
-        const v = peek(0);
-        if (tagOf(v) != T_ARRAY || iterDepth >= MAX_ITER_DEPTH) { setMissing(v); pc = a; break; }
-        const out = arenaAlloc(auxOf(v) * SLOT);
-        if (out == 0 && auxOf(v) > 0) { setMissing(v); pc = a; break; }
-        if (auxOf(v) == 0) { setArray(v, 0, out); pc = a; break; }
-        iterSource[iterDepth] = <u32>ptrOf(v); iterCount[iterDepth] = auxOf(v); iterIndex[iterDepth] = 0;
-        iterOut[iterDepth] = <u32>out; iterProduced[iterDepth] = 0;
-        iterDepth++;
-        pop();
-        pc += 1;
-        break;
-      }
-      case OP_ITER_ELEM: {
-        if (iterDepth == 0) return -1;
-        const d = iterDepth - 1;
-        copySlot(pushSlot(), <usize>iterSource[d] + <usize>iterIndex[d] * SLOT);
-        break;
-      }
-      case OP_ITER_NEXT: {
-        if (iterDepth == 0) return -1;
-        const d = iterDepth - 1;
-        const v = pop();
-        // Missing results are left out, as a lifted function's are in Cloudflare's engine.
-        if (tagOf(v) != T_MISSING) { copySlot(<usize>iterOut[d] + <usize>iterProduced[d] * SLOT, v); iterProduced[d]++; }
-        iterIndex[d]++;
-        if (iterIndex[d] < iterCount[d]) { pc = a; break; }
-        iterDepth--;
-        setArray(pushSlot(), iterProduced[d], <usize>iterOut[d]);
-        pc += 1;
-        break;
-      }
-      case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
-      case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
-      case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b); pc += 2; break;
-      case OP_CMP_INT: {
-        const l = peek(0);
-        const y = <i64>(<u64>b | (<u64>load<u32>(code + (<usize>(pc + 2) << 2)) << 32));
-        setBool(l, tagOf(l) == T_INT && compareInts(intOf(l), y, a));
-        pc += 3;
-        break;
-      }
-      case OP_ACCEPT: return faulted ? -1 : 1;
-      case OP_REJECT: return faulted ? -1 : 0;
-      default: return -1;
     }
-    if (faulted) return -1;
+    store<i8>(results + i, <i8>result);
+    const action = load<u32>(e + 12);
+    if (result == 1 && action != ACTION_NONE && action != ACTION_LOG) return i + 1;
   }
-  return -1;
+  return count;
 }
 
 function notArray(v: usize): void {
