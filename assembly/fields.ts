@@ -258,6 +258,13 @@ function cacheField(f: u32, slot: usize): void {
   request.built |= <u64>1 << f;
 }
 
+/** Field `f` as a read-only slot: the one the request built, in place, or `scratch` filled by loadField. */
+@inline export function fieldSlot(f: u32, scratch: usize): usize {
+  if ((request.built & (<u64>1 << <u64>f)) != 0) return <usize>unchecked(request.cache[f]);
+  loadField(scratch, f);
+  return scratch;
+}
+
 /** Writes field `f` into `out`. Array-, map- and derived fields are built once per request. */
 export function loadField(out: usize, f: u32): void {
   if (f < 64) {

@@ -143,14 +143,14 @@ function maskIp(out: usize, value: usize, bits: i64): void {
 }
 
 /** Pops `argc` arguments, applies function `fn`, pushes the result. */
+/** len(), the commonest call, in place on its argument: a string's bytes or an array's elements; missing stays missing. */
+@inline export function lengthInPlace(v: usize): void {
+  const tag = tagOf(v);
+  if (tag == T_BYTES || tag == T_ARRAY) setInt(v, <i64>auxOf(v)); else setMissing(v);
+}
+
 export function callFunction(fn: u32, argc: u32): void {
   if (argc == 0 || argc > MAX_ARGS) { pushSlot(); setMissing(peek(0)); return; }
-  if (fn == FN_LEN) {
-    // The commonest call, in place: a string's bytes or an array's elements; missing stays missing.
-    const v = peek(0), tag = tagOf(v);
-    if (tag == T_BYTES || tag == T_ARRAY) setInt(v, <i64>auxOf(v)); else setMissing(v);
-    return;
-  }
   for (let i = <i32>argc - 1; i >= 0; i--) copySlot(arg(<u32>i), pop());
   const out = pushSlot();
   const a = arg(0), b = arg(1), c = arg(2);

@@ -6,7 +6,7 @@
 import { RuleSet, heuristics } from "./rules";
 import { tables } from "./pack";
 import { Trie } from "./trie";
-import { loadField } from "./fields";
+import { fieldSlot } from "./fields";
 import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
 import { bytesEqual } from "./bytes";
 import {
@@ -21,8 +21,6 @@ export function scannable(f: u32): bool {
   for (let i = 0; i < SCANNABLE_FIELDS.length; i++) if (<u32>SCANNABLE_FIELDS[i] == f) return true;
   return false;
 }
-
-let scratch: usize = 0;
 
 @inline function u32At(base: usize, i: u32): u32 { return load<u32>(base + (<usize>i << 2)); }
 @inline function setBit(bits: usize, i: u32): void { const w = bits + (<usize>(i >> 5) << 2); store<u32>(w, load<u32>(w) | (1 << (i & 31))); }
@@ -135,18 +133,20 @@ function reportAtoms(set: RuleSet, field: u32, state: u32, hay: usize, len: u32,
   }
 }
 
-/** Field `field` of the current request into the scratch slot; false when it is missing (it then contains nothing). */
-function fieldBytes(field: u32): bool {
-  if (scratch == 0) scratch = heap.alloc(SLOT);
-  loadField(scratch, field);
-  return tagOf(scratch) == T_BYTES;
+const scratch = memory.data(SLOT);
+
+/** Field `field` of the current request as a bytes slot, or 0 when it is missing (it then contains nothing). */
+function fieldBytes(field: u32): usize {
+  const slot = fieldSlot(field, scratch);
+  return tagOf(slot) == T_BYTES ? slot : 0;
 }
 
 /** Runs the set's dense automaton (over its floating atoms) over field `field` of the current request. */
 function scanField(set: RuleSet, field: u32): void {
   set.scanned |= bit(field);
-  if (set.trie.dense == 0 || !fieldBytes(field)) return;
-  const hay = ptrOf(scratch), len = auxOf(scratch);
+  const value = set.trie.dense == 0 ? 0 : fieldBytes(field);
+  if (value == 0) return;
+  const hay = ptrOf(value), len = auxOf(value);
   const t: Trie = set.trie;
   const table = t.dense, offsets = t.classOffset, rowBytes = t.rowBytes;
   let at: u32 = 0;
@@ -199,10 +199,11 @@ export function afterSignatureScan(complete: bool): void {
 
 /** An anchored atom, by comparing the field's start or end (both: the whole field) with its bytes. */
 function anchoredOccurs(set: RuleSet, a: usize): bool {
-  if (!fieldBytes(load<u32>(a))) return false;
-  const flags = load<u32>(a + 4), n = load<u32>(a + 12), len = auxOf(scratch);
+  const value = fieldBytes(load<u32>(a));
+  if (value == 0) return false;
+  const flags = load<u32>(a + 4), n = load<u32>(a + 12), len = auxOf(value);
   if (n > len || ((flags & ATOM_ANCHOR_START) != 0 && (flags & ATOM_ANCHOR_END) != 0 && n != len)) return false;
-  const at = ptrOf(scratch) + ((flags & ATOM_ANCHOR_START) != 0 ? 0 : <usize>(len - n));
+  const at = ptrOf(value) + ((flags & ATOM_ANCHOR_START) != 0 ? 0 : <usize>(len - n));
   const bytes = set.data + <usize>load<u32>(a + 8);
   if ((flags & ATOM_CASE_SENSITIVE) != 0) return bytesEqual(at, n, bytes, n);
   for (let k: u32 = 0; k < n; k++) if (foldByte(<u32>load<u8>(at + k)) != <u32>load<u8>(bytes + k)) return false;

@@ -6,15 +6,15 @@ import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
   OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES,
-  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE, ACTION_NONE, ACTION_LOG,
+  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE, ACTION_NONE, ACTION_LOG, FN_LEN,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
   SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, pushBool, pushMissing, setBool, setMissing,
   setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted, resetStack,
 } from "./values";
-import { loadField, request, headerCount } from "./fields";
-import { callFunction } from "./functions";
+import { loadField, fieldSlot, request, headerCount } from "./fields";
+import { callFunction, lengthInPlace } from "./functions";
 import { bytesCompare, bytesEqual, indexOf } from "./bytes";
 import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
@@ -203,11 +203,8 @@ const subjectSlot = memory.data(SLOT);
  * A branch's subject: the stack's top, popped (SUBJECT_STACK), or field `s` — its slot in place
  * when the request built it already (branches only read), else read into a scratch slot.
  */
-function subjectValue(s: u32): usize {
-  if (s == SUBJECT_STACK) return pop();
-  if ((request.built & (<u64>1 << <u64>s)) != 0) return <usize>unchecked(request.cache[s]);
-  loadField(subjectSlot, s);
-  return subjectSlot;
+@inline function subjectValue(s: u32): usize {
+  return s == SUBJECT_STACK ? pop() : fieldSlot(s, subjectSlot);
 }
 
 /**
@@ -239,7 +236,7 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
         const b = load<u32>(code + (<usize>(pc + 2) << 2));
         pc++;
         switch (op) {
-          case OP_FIELD: loadField(pushSlot(), a); pc += 1; break;
+          case OP_FIELD: copySlot(pushSlot(), fieldSlot(a, subjectSlot)); pc += 1; break;
           case OP_BYTES: setBytes(pushSlot(), data + a, b); pc += 2; break;
           case OP_INT: setInt(pushSlot(), <i64>(<u64>a | (<u64>b << 32))); pc += 2; break;
           case OP_BOOL: setBool(pushSlot(), a != 0); pc += 1; break;
@@ -282,7 +279,7 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
           case OP_IN_SET: { const v = peek(0); setBool(v, inSet(v, data + a)); pc += 1; break; }
           case OP_INDEX_INT: { const k = pop(); const t = peek(0); const out = pushSlot(); indexArray(t, k, out); copySlot(t, out); pop(); break; }
           case OP_INDEX_KEY: { const k = pop(); const t = peek(0); const out = pushSlot(); indexMap(t, k, out); copySlot(t, out); pop(); break; }
-          case OP_CALL: callFunction(a, b); pc += 2; break;
+          case OP_CALL: if (a == FN_LEN) lengthInPlace(peek(0)); else callFunction(a, b); pc += 2; break;
           case OP_ITER_BEGIN: {
             const v = peek(0);
             if (tagOf(v) != T_ARRAY || iterDepth >= MAX_ITER_DEPTH) { setMissing(v); pc = a; break; }
