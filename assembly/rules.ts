@@ -9,7 +9,7 @@ import {
   RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, GATE_PRESENT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
-  OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK,
+  OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH,
 } from "../bindings/format";
 
 /** One validated RULES section. */
@@ -168,7 +168,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         // Every branch: a sense of 0 or 1, then a forward target inside the rule, on an instruction.
         const sense = load<u32>(code + (<usize>(pc + <u32>n - 1) << 2)), target = load<u32>(code + (<usize>(pc + <u32>n) << 2));
         if (sense > 1 || target <= pc || target >= end || load<u8>(starts + target - start) == 0) return false;
-        if (op != OP_BR_LITERAL && a != SUBJECT_STACK && a >= <u32>RF_LIMIT) return false;
+        if (op != OP_BR_LITERAL && a != SUBJECT_STACK && (a & ~(<u32>SUBJECT_LENGTH)) >= <u32>RF_LIMIT) return false;
       }
       switch (op) {
         case OP_FIELD: if (a >= <u32>RF_LIMIT) return false; break;

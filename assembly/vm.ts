@@ -6,7 +6,7 @@ import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
   OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES,
-  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, RULE_SIZE, ACTION_NONE, ACTION_LOG, FN_LEN,
+  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH, RULE_SIZE, ACTION_NONE, ACTION_LOG, FN_LEN,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -201,10 +201,16 @@ const subjectSlot = memory.data(SLOT);
 
 /**
  * A branch's subject: the stack's top, popped (SUBJECT_STACK), or field `s` — its slot in place
- * when the request built it already (branches only read), else read into a scratch slot.
+ * when the request built it already (branches only read), else read into a scratch slot — or
+ * that field's len() (SUBJECT_LENGTH | field).
  */
 @inline function subjectValue(s: u32): usize {
-  return s == SUBJECT_STACK ? pop() : fieldSlot(s, subjectSlot);
+  if (s == SUBJECT_STACK) return pop();
+  if ((s & SUBJECT_LENGTH) == 0) return fieldSlot(s, subjectSlot);
+  const v = fieldSlot(s & ~(<u32>SUBJECT_LENGTH), subjectSlot);
+  if (v != subjectSlot) copySlot(subjectSlot, v);
+  lengthInPlace(subjectSlot);
+  return subjectSlot;
 }
 
 /**

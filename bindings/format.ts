@@ -252,6 +252,8 @@ export const OP_LIMIT = 33;
 export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 0, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 3, 1, 1, 2, 3, 3, 6, 6, 5, 4, 4];
 /** A branch's subject that is not a field: the value on top of the stack, popped. */
 export const SUBJECT_STACK = 0xffff;
+/** A branch's subject `SUBJECT_LENGTH | field`: len() of the field (missing when the field is). */
+export const SUBJECT_LENGTH = 0x8000;
 /** Opcodes whose last operand is a jump target (OP_ITER_BEGIN and OP_ITER_NEXT have theirs first). */
 export const BRANCH_OPS: number[] = [OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES];
 

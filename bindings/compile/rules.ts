@@ -116,10 +116,12 @@ class Emitter {
     else if (e.op === "in" && (rhs.kind === "set" || rhs.kind === "list")) [op, operands] = [F.OP_BR_IN_SET, [this.set(rhs.kind === "set" ? rhs.elements : this.list(rhs.name))]];
     else if (e.op === "matches" && rhs.kind === "regex") [op, operands] = [F.OP_BR_MATCHES, [this.regex(rhs.pattern)]];
     else return false;
-    // The subject: a field read in place, or any other value computed on the stack and popped.
+    // The subject: a field read in place, its length, or any other value computed on the stack and popped.
     let subject = F.SUBJECT_STACK;
-    if (e.left.kind === "field") subject = this.fieldId(e.left.name);
-    else this.expr(e.left);
+    const left = e.left;
+    if (left.kind === "field") subject = this.fieldId(left.name);
+    else if (left.kind === "call" && left.name === "len" && left.args[0]?.kind === "field") subject = F.SUBJECT_LENGTH | this.fieldId(left.args[0].name);
+    else this.expr(left);
     this.branchOp(target, op, subject, ...operands, s);
     return true;
   }

@@ -55,6 +55,9 @@ const own = pairs.length === 0 ? fc.constant("ssl") : fc.tuple(fc.constantFrom(.
     return `${subj} ${op} ${quote(folded)}`;
   });
 const piece = fc.oneof(text, taken);
+// Lengths around those of the requests' values, so len() comparisons meet their boundaries.
+const length = values.length === 0 ? fc.integer({ min: -1, max: 40 })
+  : fc.tuple(fc.constantFrom(...values.map((v) => new TextEncoder().encode(v).length)), fc.integer({ min: -1, max: 1 })).map(([n, d]) => n + d);
 const literal = piece.map(quote);
 // Literal pieces joined by single stars, optionally leading and trailing ("**" is an error).
 const wildcard = fc.tuple(fc.boolean(), fc.array(piece.filter((t) => t.length > 0 && !/[*\\]/.test(t)), { minLength: 1, maxLength: 3 }), fc.boolean())
@@ -68,6 +71,7 @@ return fc.letrec((tie) => ({
     fc.tuple(subject, fc.array(literal, { minLength: 1, maxLength: 3 })).map(([s, ls]) => `${s} in {${ls.join(" ")}}`),
     fc.tuple(fc.constantFrom("http.user_agent", "http.request.uri.path", "http.cookie", "botsift.headers.order"), fc.constantFrom(...REGEXES)).map(([f, r]) => `${f} matches ${r}`),
     fc.constantFrom("ssl", "botsift.headers.complete", "cf.bot_management.score lt 30", 'len(http.request.headers["x-a"]) gt 0', "ip.src.asnum in {14618 16509}"),
+    fc.tuple(fc.oneof(subject, fc.constantFrom(...STRING_FIELDS.slice(0, 11))), fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), length).map(([s, op, n]) => `len(${s}) ${op} ${n}`),
   ),
   node: fc.oneof({ depthSize: "small" },
     tie("leaf"),
