@@ -92,16 +92,19 @@ export function reserveVerdicts(count: u32): usize {
 /**
  * Classifies a user agent of `len` bytes at the start of the input region and writes verdict
  * record 0. Returns score | class << 8 | (bot index + 1) << 16, or 0 when no pack is loaded.
- * `truncated` (0/1) tells the engine that the host already cut the value short.
+ * `truncated` (0/1) tells the engine that the host already cut the value short. `classOnly`
+ * (0/1): the caller reads only the class (isBot), so once the signatures make the request
+ * automated the heuristics and rules are skipped (they can only lower the score, never make it
+ * human) and the verdict record holds the signatures' verdict alone.
  */
-export function classifyUserAgent(len: u32, truncated: u32): u32 {
+export function classifyUserAgent(len: u32, truncated: u32, classOnly: u32): u32 {
   if (!loaded || len > inputCap || verdictCap == 0) return 0;
   memory.fill(verdicts + VERDICT_FINGERPRINT, 0, FINGERPRINT_SIZE);
   for (let f = 0; f < FIELD_COUNT; f++) { request.fieldPtr[f] = <u32>input; request.fieldLen[f] = 0; }
   request.fieldLen[FIELD_USER_AGENT] = len;
   request.flags = 0;
   request.asn = 0;
-  return judge(verdicts, truncated ? VERDICT_FLAG_TRUNCATED : 0, IP_NONE);
+  return judge(verdicts, truncated ? VERDICT_FLAG_TRUNCATED : 0, IP_NONE, false, classOnly != 0);
 }
 
 /**

@@ -141,9 +141,11 @@ function applyCustomRules(out: usize, known: u64): void {
 
 /**
  * Judges the request whose fields are in `request`; writes the verdict at `out`. Rate limits run
- * only for full requests (`rateLimits`), never for a bare user agent.
+ * only for full requests (`rateLimits`), never for a bare user agent. With `classOnly` the caller
+ * needs only the class: heuristics and rules are skipped when the signatures already decided it
+ * is not human, which nothing after them can undo.
  */
-export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = false): u32 {
+export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = false, classOnly: bool = false): u32 {
   let len = request.fieldLen[FIELD_USER_AGENT];
   const complete = len <= tables.maxFieldLength;
   if (!complete) { len = tables.maxFieldLength; flags |= VERDICT_FLAG_TRUNCATED; }
@@ -158,7 +160,8 @@ export function judge(out: usize, flags: u32, ipKind: i32, rateLimits: bool = fa
   store<u8>(out + VERDICT_ACTION, <u8>ACTION_NONE);
   store<i32>(out + VERDICT_RULE, -1);
   store<u32>(out + VERDICT_LOGGED_COUNT, 0);
-  if (heuristics.count + customRules.count > 0 || limited) {
+  const decided = classOnly && <u32>load<u8>(out + VERDICT_CLASS) != CLASS_HUMAN;
+  if ((heuristics.count + customRules.count > 0 || limited) && !decided) {
     request.ipKind = ipKind;
     beginRequest();
     resetArena();

@@ -77,7 +77,7 @@ interface EngineExports extends RateLimitExports {
   prefilterStride(): number;
   reserveInput(len: number): number;
   reserveVerdicts(count: number): number;
-  classifyUserAgent(len: number, truncated: number): number;
+  classifyUserAgent(len: number, truncated: number, classOnly: number): number;
   classifyRecords(count: number): number;
 }
 
@@ -154,10 +154,13 @@ class PackInstance {
     if (moved || this.u8.buffer !== this.exports.memory.buffer) this.refreshViews();
   }
 
-  /** Encodes `ua` at the start of the input region and classifies it into verdict record 0. */
-  classifyUserAgentPacked(ua: string): number {
+  /**
+   * Encodes `ua` at the start of the input region and classifies it into verdict record 0. With
+   * `classOnly` only the packed class is meaningful (see the engine's classifyUserAgent).
+   */
+  classifyUserAgentPacked(ua: string, classOnly = false): number {
     const r = encoder.encodeInto(ua, this.userAgentView);
-    return this.exports.classifyUserAgent(r.written, r.read < ua.length ? 1 : 0);
+    return this.exports.classifyUserAgent(r.written, r.read < ua.length ? 1 : 0, classOnly ? 1 : 0);
   }
 
   verdictAt(index: number): Verdict {
@@ -372,7 +375,7 @@ export class Engine {
     // The hot path: no closure, one crossing into the engine, no verdict object.
     if (this.faulted) throw this.faulted;
     try {
-      return (this.current.classifyUserAgentPacked(userAgent) & 0xff00) !== F.CLASS_HUMAN << 8;
+      return (this.current.classifyUserAgentPacked(userAgent, true) & 0xff00) !== F.CLASS_HUMAN << 8;
     } catch (e) {
       throw this.fault(e);
     }

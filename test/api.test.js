@@ -3,6 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createEngine, compilePack, BotsiftError, PackLoadError } from "botsift";
+import { readFileSync } from "node:fs";
 
 const source = {
   name: "api", version: "1",
@@ -76,6 +77,15 @@ test("isBot agrees with classify", async () => {
   assert.is(engine.isBot(BOT), true);
   assert.is(engine.isBot(BROWSER), false);
   assert.is(engine.isBot(""), false);
+});
+
+test("isBot agrees with classify on every fixture, with the built-in pack's heuristics and custom rules", async () => {
+  // isBot skips the heuristics once the signatures decide; the class must come out the same.
+  const engine = await createEngine({ rules: [{ id: "log-chrome", expression: 'http.user_agent contains "Chrome"', action: "log" }] });
+  const read = (f) => Object.values(JSON.parse(readFileSync(new URL(`./fixtures/isbot/${f}`, import.meta.url), "utf8"))).flat();
+  const uas = [...read("crawlers.json"), ...read("browsers.json"), "", "Mozilla/5.0", "Mozilla/5.0 HeadlessChrome/131.0.0.0", "x".repeat(600)];
+  const wrong = uas.filter((ua) => engine.isBot(ua) !== (engine.classify(ua).class !== "human"));
+  assert.ok(wrong.length === 0, `isBot and classify disagree on ${wrong.length}:\n${wrong.slice(0, 20).join("\n")}`);
 });
 
 test("hostile input gets a verdict, not a crash", async () => {
