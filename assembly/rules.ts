@@ -9,7 +9,7 @@ import {
   RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, GATE_PRESENT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
-  OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH,
+  OP_ARRAY_LOGIC, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH, TARGET_ACCEPT, TARGET_REJECT,
 } from "../bindings/format";
 
 /** One validated RULES section. */
@@ -149,6 +149,12 @@ function validSet(at: u32): bool {
   return true;
 }
 
+/** A forward jump from `pc` to an instruction of the rule [start, end), or to one of its outcomes. */
+function jumpTarget(target: u32, pc: u32, start: u32, end: u32, starts: usize): bool {
+  if (target == <u32>TARGET_ACCEPT || target == <u32>TARGET_REJECT) return true;
+  return target > pc && target < end && load<u8>(starts + target - start) != 0;
+}
+
 /** Decodes rule `r`'s code, checking every instruction; true when the rule may run. */
 function validRule(start: u32, length: u32, starts: usize): bool {
   const end = start + length;
@@ -167,7 +173,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
       if (op >= <u32>OP_BR_LITERAL || op == <u32>OP_BR_TRUE) {
         // Every branch: a sense of 0 or 1, then a forward target inside the rule, on an instruction.
         const sense = load<u32>(code + (<usize>(pc + <u32>n - 1) << 2)), target = load<u32>(code + (<usize>(pc + <u32>n) << 2));
-        if (sense > 1 || target <= pc || target >= end || load<u8>(starts + target - start) == 0) return false;
+        if (sense > 1 || !jumpTarget(target, pc, start, end, starts)) return false;
         if (op != OP_BR_LITERAL && a != SUBJECT_STACK && (a & ~(<u32>SUBJECT_LENGTH)) >= <u32>RF_LIMIT) return false;
       }
       switch (op) {
@@ -182,7 +188,7 @@ function validRule(start: u32, length: u32, starts: usize): bool {
         case OP_MATCHES: if (!validRegex(a)) return false; break;
         case OP_IN_SET: if (!validSet(a)) return false; break;
         case OP_CALL: if (a == 0 || a >= <u32>FN_LIMIT || b == 0 || b > <u32>MAX_CALL_ARGS) return false; break;
-        case OP_JUMP: if (a <= pc || a >= end || load<u8>(starts + a - start) == 0) return false; break;
+        case OP_JUMP: if (!jumpTarget(a, pc, start, end, starts)) return false; break;
         case OP_ITER_BEGIN:
           if (a <= pc || a > end || (a < end && load<u8>(starts + a - start) == 0)) return false;
           break;

@@ -6,7 +6,7 @@ import {
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
   OP_WILDCARD, OP_MATCHES, OP_IN_SET, OP_INDEX_INT, OP_INDEX_KEY, OP_CALL, OP_ITER_BEGIN, OP_ITER_ELEM, OP_ITER_NEXT,
   OP_ARRAY_LOGIC, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES,
-  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH, RULE_SIZE, ACTION_NONE, ACTION_LOG, FN_LEN,
+  OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES, SUBJECT_STACK, SUBJECT_LENGTH, TARGET_ACCEPT, TARGET_REJECT, RULE_SIZE, ACTION_NONE, ACTION_LOG, FN_LEN,
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
@@ -332,8 +332,12 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
           case OP_REJECT: result = 0; pc = end; break;
           default: pc = end; break;
         }
-        if (faulted) { result = -1; break; }
+        if (faulted) break;
       }
+      // A branch straight to an outcome leaves the loop with pc at TARGET_ACCEPT or TARGET_REJECT.
+      if (pc == <u32>TARGET_ACCEPT) result = 1;
+      else if (pc == <u32>TARGET_REJECT) result = 0;
+      if (faulted) result = -1;
     }
     store<i8>(results + i, <i8>result);
     const action = load<u32>(e + 12);

@@ -254,6 +254,9 @@ export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 0, 0, 0, 1, 0, 2, 1, 
 export const SUBJECT_STACK = 0xffff;
 /** A branch's subject `SUBJECT_LENGTH | field`: len() of the field (missing when the field is). */
 export const SUBJECT_LENGTH = 0x8000;
+/** Jump targets that end the rule at once: matched, or not (instead of landing on OP_ACCEPT / OP_REJECT). */
+export const TARGET_ACCEPT = 0xffffffff;
+export const TARGET_REJECT = 0xfffffffe;
 /** Opcodes whose last operand is a jump target (OP_ITER_BEGIN and OP_ITER_NEXT have theirs first). */
 export const BRANCH_OPS: number[] = [OP_BR_TRUE, OP_BR_LITERAL, OP_BR_CMP_INT, OP_BR_CMP_BYTES, OP_BR_CONTAINS, OP_BR_IN_SET, OP_BR_MATCHES];
 

@@ -72,6 +72,19 @@ class Emitter {
     this.op(F.OP_ACCEPT);
     this.place(reject);
     this.op(F.OP_REJECT);
+    this.threadOutcomes();
+  }
+
+  /** Jumps that land on OP_ACCEPT or OP_REJECT end the rule where they are (TARGET_ACCEPT, TARGET_REJECT). */
+  private threadOutcomes(): void {
+    const code = this.code;
+    for (let pc = 0; pc < code.length; pc += 1 + F.OP_ARITY[code[pc]]) {
+      const op = code[pc];
+      const at = op === F.OP_JUMP ? pc + 1 : F.BRANCH_OPS.includes(op) ? pc + F.OP_ARITY[op] : -1;
+      if (at < 0) continue;
+      if (code[code[at]] === F.OP_ACCEPT) code[at] = F.TARGET_ACCEPT;
+      else if (code[code[at]] === F.OP_REJECT) code[at] = F.TARGET_REJECT;
+    }
   }
 
   /**
@@ -396,8 +409,8 @@ function readsBotStrings(code: readonly number[]): boolean {
 function relocate(code: number[], start: number): void {
   for (let pc = start; pc < code.length;) {
     const op = code[pc];
-    if (op === F.OP_JUMP || op === F.OP_ITER_BEGIN || op === F.OP_ITER_NEXT) code[pc + 1] += start;
-    else if (F.BRANCH_OPS.includes(op)) code[pc + F.OP_ARITY[op]] += start;
+    const at = op === F.OP_JUMP || op === F.OP_ITER_BEGIN || op === F.OP_ITER_NEXT ? pc + 1 : F.BRANCH_OPS.includes(op) ? pc + F.OP_ARITY[op] : -1;
+    if (at >= 0 && code[at] !== F.TARGET_ACCEPT && code[at] !== F.TARGET_REJECT) code[at] += start;
     pc += 1 + F.OP_ARITY[op];
   }
 }
