@@ -17,6 +17,7 @@ import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArra
 import { v4, v6, IP_V4, IP_V6 } from "./ip";
 import { readClaimedBrowser } from "./browser";
 import { bytesEqual } from "./bytes";
+import { countHeaders, forgetHeaderIndex } from "./headers";
 
 /** The request being judged: field addresses and lengths, record flags, and the verdict so far. */
 export class Request {
@@ -47,6 +48,7 @@ export const request = new Request();
 const userAgentSlot = memory.data(SLOT);
 
 export function beginRequest(): void {
+  forgetHeaderIndex();
   // The user agent, which most rules read, is built up front.
   setBytes(userAgentSlot, ptr(FIELD_USER_AGENT), len(FIELD_USER_AGENT));
   unchecked(request.cache[RF_USER_AGENT] = <u32>userAgentSlot);
@@ -85,15 +87,8 @@ function headerValue(out: usize, name: string): void {
  */
 export function headerCount(out: usize, name: usize, nameLength: u32): void {
   if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
-  const base = ptr(FIELD_HEADERS), total = len(FIELD_HEADERS);
-  let at: u32 = 0, count: i64 = 0;
-  while (at + 4 <= total) {
-    const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
-    if (<u64>at + 4 + n + v > <u64>total) break;
-    if (n == nameLength && memory.compare(base + at + 4, name, n) == 0) count++;
-    at += 4 + n + v;
-  }
-  if (count == 0) setMissing(out); else setInt(out, count);
+  const count = countHeaders(ptr(FIELD_HEADERS), len(FIELD_HEADERS), name, nameLength);
+  if (count == 0) setMissing(out); else setInt(out, <i64>count);
 }
 
 /** Counts headers, then fills an array of names (part 0) or values (part 1). */
