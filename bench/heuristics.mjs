@@ -1,19 +1,21 @@
 // What the heuristics cost: the engine benchmark's calls (isBot, classify, classifyBatch over
 // the same mix of user agents) and a full request with headers, each on the signature-only pack
-// and on the same pack with packs/heuristics.json, side by side in one process (benchmark.js,
-// rounds interleaved). `npm run bench:heuristics`; results in bench/results/heuristics.{json,md}.
+// and on the same pack with packs/heuristics.json, side by side in one process: many short
+// benchmark.js runs in pairs, so that both packs of a pair meet the same machine and the ratio is
+// the median of the pairs' ratios. `npm run bench:heuristics`; results in bench/results/heuristics.{json,md}.
 import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import os from "node:os";
 import { createEngine } from "botsift";
 import { compilePackSync } from "botsift/compile";
 import { ROOT, DEFAULT_PACK_SOURCES, browserUserAgents, readPackSources, packContents, buildMix } from "./lib/mix.mjs";
-import { runBenchmark, summarize } from "./lib/measure.mjs";
+import { runBenchmark, median, quantile } from "./lib/measure.mjs";
 import { machine } from "./lib/report.mjs";
 
 const quick = process.argv.includes("--quick");
-const opts = quick ? { maxTime: 0.3, minSamples: 5 } : { maxTime: 2, minSamples: 30 };
-const ROUNDS = quick ? 1 : 3;
+// Short runs, many pairs: a shared machine's slow spells then hit both members of a pair alike.
+const opts = { maxTime: 0.15, minSamples: 5 };
+const ROUNDS = quick ? 4 : 40;
 
 const signatureSources = DEFAULT_PACK_SOURCES.filter((p) => !p.endsWith("heuristics.json"));
 const { sources: signatureOnly } = readPackSources(signatureSources);
@@ -49,24 +51,30 @@ for (const engine of Object.values(engines)) {
   }
 }
 
-const samples = {};
+// Each round times every call on both packs, back to back, the order alternating between rounds.
+const perRound = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [call, [make, perOp]] of Object.entries(calls)) {
-    for (const [pack, engine] of Object.entries(engines)) {
-      const key = `${call}|${pack}`;
-      const r = runBenchmark(key, make(engine), perOp, opts);
-      (samples[key] ??= []).push(...r.samples);
+    const order = round % 2 === 0 ? Object.entries(engines) : Object.entries(engines).reverse();
+    for (const [pack, engine] of order) {
+      const r = runBenchmark(`${call}|${pack}`, make(engine), perOp, opts);
+      (perRound[`${call}|${pack}`] ??= []).push(median(r.samples));
     }
   }
 }
 
 const rows = Object.keys(calls).map((call) => {
-  const plain = summarize(samples[`${call}|signatures only`], 1);
-  const heur = summarize(samples[`${call}|with heuristics`], 1);
-  return { call, signatureOnlyNs: plain.medianNs, withHeuristicsNs: heur.medianNs, ratio: heur.medianNs / plain.medianNs };
+  const plain = perRound[`${call}|signatures only`], heur = perRound[`${call}|with heuristics`];
+  return {
+    call,
+    signatureOnlyNs: median(plain),
+    withHeuristicsNs: median(heur),
+    ratio: median(heur.map((h, i) => h / plain[i])),
+    ratioQuartiles: [quantile(heur.map((h, i) => h / plain[i]), 0.25), quantile(heur.map((h, i) => h / plain[i]), 0.75)],
+  };
 });
 const ns = (x) => `${Math.round(x).toLocaleString("en-US")} ns`;
-for (const r of rows) console.log(`${r.call}: ${ns(r.signatureOnlyNs)} → ${ns(r.withHeuristicsNs)} (${r.ratio.toFixed(2)}×)`);
+for (const r of rows) console.log(`${r.call}: ${ns(r.signatureOnlyNs)} → ${ns(r.withHeuristicsNs)} (${r.ratio.toFixed(2)}×, quartiles ${r.ratioQuartiles.map((q) => q.toFixed(2)).join("–")})`);
 
 const m = machine(ROOT);
 const load = os.loadavg()[0];
@@ -76,12 +84,13 @@ const md = [
   `**Machine:** ${m.cpu}, ${m.cores} cores, Node ${process.version}; load average ${load.toFixed(2)} at the end. ` +
     `**Mix:** the engine benchmark's ${uas.length.toLocaleString("en-US")} user agents; ${requests.length.toLocaleString("en-US")} of them as full requests with a captured Chromium's headers.`,
   "",
-  "| Call | Signatures only | With heuristics | Ratio |",
-  "| --- | --- | --- | --- |",
-  ...rows.map((r) => `| ${r.call} | ${ns(r.signatureOnlyNs)} | ${ns(r.withHeuristicsNs)} | ${r.ratio.toFixed(2)}× |`),
+  "| Call | Signatures only | With heuristics | Ratio | Ratio, middle half of the pairs |",
+  "| --- | --- | --- | --- | --- |",
+  ...rows.map((r) => `| ${r.call} | ${ns(r.signatureOnlyNs)} | ${ns(r.withHeuristicsNs)} | ${r.ratio.toFixed(2)}× | ${r.ratioQuartiles.map((q) => q.toFixed(2)).join("–")}× |`),
   "",
-  `Medians per user agent or request over ${ROUNDS} interleaved round${ROUNDS > 1 ? "s" : ""}. A bare user agent runs only the heuristics that need nothing else;` +
-    " a request with headers runs them all.",
+  `${ROUNDS} rounds; in each, every call runs on both packs back to back (benchmark.js, ${opts.maxTime} s each, the order alternating). ` +
+    "Times are medians per user agent or request over the rounds; the ratio is the median of the rounds' ratios. " +
+    "A bare user agent runs only the heuristics that need nothing else; a request with headers runs them all.",
   "",
 ].join("\n");
 if (!quick) {
