@@ -7,9 +7,8 @@ import { parseRule, type CheckedRule, type NamedLists, type ListValues } from ".
 import type { CheckedExpr, Rhs, SetElement } from "../rules/ast.js";
 import { parseWildcard } from "../rules/wildcard.js";
 import { DEFAULT_LIMITS } from "../rules/settings.js";
-import { regexTables } from "../rules/matches.js";
 import { SectionWriter } from "./encode.js";
-import { DataWriter, ip16, networkBound } from "./rule-data.js";
+import { DataWriter, ip16 } from "./rule-data.js";
 import { BotsiftError } from "../errors.js";
 import { parseCidr } from "./ipranges.js";
 import { ENGINE_FIELDS } from "./fields.js";
@@ -126,8 +125,8 @@ class Emitter {
       [op, operands] = [F.OP_BR_CMP_INT, [cmp, Number(big & 0xffffffffn), Number(big >> 32n)]];
     } else if (cmp !== undefined && rhs.kind === "string") [op, operands] = [F.OP_BR_CMP_BYTES, [cmp, this.data.string(rhs.value), rhs.value.length]];
     else if (e.op === "contains" && rhs.kind === "string") [op, operands] = [F.OP_BR_CONTAINS, [this.data.string(rhs.value), rhs.value.length]];
-    else if (e.op === "in" && (rhs.kind === "set" || rhs.kind === "list")) [op, operands] = [F.OP_BR_IN_SET, [this.set(rhs.kind === "set" ? rhs.elements : this.list(rhs.name))]];
-    else if (e.op === "matches" && rhs.kind === "regex") [op, operands] = [F.OP_BR_MATCHES, [this.regex(rhs.pattern)]];
+    else if (e.op === "in" && (rhs.kind === "set" || rhs.kind === "list")) [op, operands] = [F.OP_BR_IN_SET, [this.data.set(rhs.kind === "set" ? rhs.elements : this.list(rhs.name))]];
+    else if (e.op === "matches" && rhs.kind === "regex") [op, operands] = [F.OP_BR_MATCHES, [this.data.regex(rhs.pattern)]];
     else return false;
     // The subject: a field read in place, its length, or any other value computed on the stack and popped.
     let subject = F.SUBJECT_STACK;
@@ -242,12 +241,12 @@ class Emitter {
       }
       case "matches": {
         if (rhs.kind !== "regex") this.fail("matches needs a regular expression");
-        this.op(F.OP_MATCHES, this.regex(rhs.pattern));
+        this.op(F.OP_MATCHES, this.data.regex(rhs.pattern));
         return;
       }
       case "in": {
         const elements = rhs.kind === "set" ? rhs.elements : rhs.kind === "list" ? this.list(rhs.name) : this.fail("in needs a set or a list");
-        this.op(F.OP_IN_SET, this.set(elements));
+        this.op(F.OP_IN_SET, this.data.set(elements));
         return;
       }
       default: {
@@ -262,23 +261,6 @@ class Emitter {
         this.op(F.OP_CMP, cmp);
       }
     }
-  }
-
-  /** The regex tables of `pattern` in the data; returns their offset. */
-  private regex(pattern: string): number {
-    // The checker compiled this pattern already: the same tables, from its cache.
-    const t = regexTables(pattern);
-    this.data.align();
-    const at = this.data.length;
-    this.data.u32(t.classCount, t.stateCount, t.start, t.dead + 1);
-    this.data.raw(t.classOf);
-    const pad = (n: number) => (n + 3) & ~3;
-    const now = new Uint8Array(pad(t.stateCount)); now.set(t.acceptNow);
-    const end = new Uint8Array(pad(t.stateCount)); end.set(t.acceptAtEnd);
-    this.data.raw(now); this.data.raw(end);
-    // Each transition is the target's row offset in bytes, | 1 if it accepts now, | 2 if it is dead.
-    for (const x of t.transitions) this.data.u32(x * t.classCount * 4 + (t.acceptNow[x] ? 1 : 0) + (x === t.dead ? 2 : 0));
-    return at;
   }
 
   /** A named list as set elements: numbers are integers, IP and CIDR texts are networks, the rest strings. */
@@ -297,24 +279,6 @@ class Emitter {
       }
       return { kind: "string", span, value: new TextEncoder().encode(v) } as SetElement;
     });
-  }
-
-  private set(elements: readonly SetElement[]): number {
-    this.data.align();
-    const at = this.data.length;
-    const first = elements[0];
-    const kind = first === undefined ? F.SET_BYTES : first.kind === "string" ? F.SET_BYTES
-      : first.kind === "int" || (first.kind === "range" && first.from.kind === "int") ? F.SET_INT : F.SET_IP;
-    this.data.u32(kind, elements.length);
-    for (const el of elements) {
-      if (el.kind === "string") { this.data.u32(el.value.length); this.data.raw(el.value); this.data.align(); }
-      else if (el.kind === "int") { this.data.i64(el.value); this.data.i64(el.value); }
-      else if (el.kind === "range" && el.from.kind === "int" && el.to.kind === "int") { this.data.i64(el.from.value); this.data.i64(el.to.value); }
-      else if (el.kind === "ip") { this.data.u32(el.value.family); this.data.raw(ip16(el.value)); this.data.raw(ip16(el.value)); }
-      else if (el.kind === "cidr") { this.data.u32(el.address.family); this.data.raw(networkBound(el.address, el.prefix, false)); this.data.raw(networkBound(el.address, el.prefix, true)); }
-      else if (el.kind === "range" && el.from.kind === "ip" && el.to.kind === "ip") { this.data.u32(el.from.value.family); this.data.raw(ip16(el.from.value)); this.data.raw(ip16(el.to.value)); }
-    }
-    return at;
   }
 }
 
