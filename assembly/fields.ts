@@ -85,9 +85,9 @@ function headerValue(out: usize, name: string): void {
  * `len(http.request.headers[name])` straight from the record: how many headers are called
  * `name`, or missing when there are none (the map has no such key) or the headers are unknown.
  */
-export function headerCount(out: usize, name: usize, nameLength: u32): void {
+export function headerCount(out: usize, name: usize, nameLength: u32, hash: u32): void {
   if ((request.flags & RECORD_FLAG_HEADERS_COMPLETE) == 0) { setMissing(out); return; }
-  const count = countHeaders(ptr(FIELD_HEADERS), len(FIELD_HEADERS), name, nameLength);
+  const count = countHeaders(ptr(FIELD_HEADERS), len(FIELD_HEADERS), name, nameLength, hash);
   if (count == 0) setMissing(out); else setInt(out, <i64>count);
 }
 

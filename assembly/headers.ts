@@ -1,7 +1,9 @@
 // How many headers of a name the request has (len(http.request.headers["x"])): the names are
 // hashed once per request into an open-addressing table, built on the first question, so each
-// question costs a hash of its name and a probe instead of a pass over every header. A request
-// with more headers than the table takes keeps the pass.
+// question, whose name's hash the pack carries, costs a probe instead of a pass over every
+// header. A request with more headers than the table takes keeps the pass.
+
+import { fnv1a } from "./pack";
 
 const SLOTS: u32 = 128; // a power of two; at most half of it is filled
 // Per slot: generation u32 (the slot is empty unless it equals `generation`), hash u32, name
@@ -20,12 +22,6 @@ export function forgetHeaderIndex(): void {
     memory.fill(table, 0, SLOTS * SLOT_BYTES);
     generation = 1;
   }
-}
-
-function hashName(p: usize, n: u32): u32 {
-  let h: u32 = 0x811c9dc5;
-  for (let i: u32 = 0; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193;
-  return h;
 }
 
 /** The slot holding name (`p`, `n`) of hash `h`, or the empty slot where it would go. */
@@ -48,7 +44,7 @@ function build(base: usize, total: u32): bool {
     const n = <u32>load<u16>(base + at), v = <u32>load<u16>(base + at + 2);
     if (<u64>at + 4 + n + v > <u64>total) break;
     if (++headers > SLOTS / 2) return false;
-    const h = hashName(base + at + 4, n);
+    const h = fnv1a(base + at + 4, n);
     const s = slotOf(base + at + 4, n, h);
     if (load<u32>(s) == generation) store<u16>(s + 14, load<u16>(s + 14) + 1);
     else { store<u32>(s, generation); store<u32>(s + 4, h); store<u32>(s + 8, <u32>(base + at + 4)); store<u16>(s + 12, <u16>n); store<u16>(s + 14, 1); }
@@ -57,11 +53,14 @@ function build(base: usize, total: u32): bool {
   return true;
 }
 
-/** How many headers of the block (`base`, `total` bytes) are called `name` (exactly, `length` bytes). */
-export function countHeaders(base: usize, total: u32, name: usize, length: u32): u32 {
+/**
+ * How many headers of the block (`base`, `total` bytes) are called `name` (exactly, `length`
+ * bytes, whose fnv1a is `hash`, computed when the pack was built).
+ */
+export function countHeaders(base: usize, total: u32, name: usize, length: u32, hash: u32): u32 {
   if (builtFor != generation) indexed = build(base, total);
   if (indexed) {
-    const s = slotOf(name, length, hashName(name, length));
+    const s = slotOf(name, length, hash);
     return load<u32>(s) == generation ? <u32>load<u16>(s + 14) : 0;
   }
   let at: u32 = 0, count: u32 = 0;

@@ -5,6 +5,7 @@
 
 import { Trie, readTrie, buildDense } from "./trie";
 import { scannable, indexGates } from "./literals";
+import { fnv1a } from "./pack";
 import {
   RULE_SIZE, RULES_HEADER_SIZE, ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, DENSE_MAX_ENTRIES, OP_LITERAL, OP_HEADER_COUNT, OP_CMP_INT, MAX_CALL_ARGS, BOT_STRINGS_SIZE, RULE_KIND_HEURISTIC, RF_LIMIT, FN_LIMIT, GATE_PRESENT, SET_BYTES, SET_INT, SET_IP,
   OP_FIELD, OP_BYTES, OP_INT, OP_BOOL, OP_IP, OP_NOT, OP_JUMP, OP_ACCEPT, OP_REJECT, OP_XOR, OP_CMP, OP_CONTAINS,
@@ -83,8 +84,8 @@ function arity(op: u32): i32 {
   switch (op) {
     case OP_FIELD: case OP_BOOL: case OP_JUMP: case OP_CMP: case OP_MATCHES: case OP_IN_SET:
     case OP_ITER_BEGIN: case OP_ITER_NEXT: case OP_ARRAY_LOGIC: case OP_LITERAL: return 1;
-    case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: case OP_HEADER_COUNT: return 2;
-    case OP_CMP_INT: case OP_BR_TRUE: case OP_BR_LITERAL: return 3;
+    case OP_BYTES: case OP_INT: case OP_IP: case OP_WILDCARD: case OP_CALL: return 2;
+    case OP_CMP_INT: case OP_BR_TRUE: case OP_BR_LITERAL: case OP_HEADER_COUNT: return 3;
     case OP_BR_IN_SET: case OP_BR_MATCHES: return 4;
     case OP_BR_CONTAINS: return 5;
     case OP_BR_CMP_INT: case OP_BR_CMP_BYTES: return 6;
@@ -178,7 +179,8 @@ function validRule(start: u32, length: u32, starts: usize): bool {
       }
       switch (op) {
         case OP_FIELD: if (a >= <u32>RF_LIMIT) return false; break;
-        case OP_BYTES: case OP_HEADER_COUNT: if (!inData(a, <u64>b)) return false; break;
+        case OP_BYTES: if (!inData(a, <u64>b)) return false; break;
+        case OP_HEADER_COUNT: if (!inData(a, <u64>b) || c != fnv1a(data + a, b)) return false; break;
         case OP_BOOL: if (a > 1) return false; break;
         case OP_IP: if ((a != 4 && a != 6) || !inData(b, 16)) return false; break;
         case OP_CMP: case OP_CMP_INT: if (a > 5) return false; break;

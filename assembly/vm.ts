@@ -320,7 +320,7 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
           }
           case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
           case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
-          case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b); pc += 2; break;
+          case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b, word(code, pc + 2)); pc += 3; break;
           case OP_CMP_INT: {
             const l = peek(0);
             const y = <i64>(<u64>b | (<u64>load<u32>(code + (<usize>(pc + 2) << 2)) << 32));

@@ -239,7 +239,7 @@ export const OP_ITER_NEXT = 21; // target (the loop body): stores the top as the
 export const OP_BR_TRUE = 22; // subject, sense, target: the subject is Boolean true
 export const OP_ARRAY_LOGIC = 23; // 0 and, 1 or, 2 xor: element by element over two Array<Boolean> (missing if either is)
 export const OP_LITERAL = 24; // atom id: pushes whether the atom occurs in its field (scanning the field on first use)
-export const OP_HEADER_COUNT = 25; // data offset, length of a name: len(http.request.headers[name]) without building the map
+export const OP_HEADER_COUNT = 25; // data offset, length, FNV-1a of a name (as the pack checksum; checked at load): len(http.request.headers[name]) without building the map
 export const OP_CMP_INT = 26; // comparison (CMP_*), low, high: compares the top with an integer constant (OP_INT + OP_CMP in one)
 export const OP_BR_LITERAL = 27; // atom id, sense, target: the atom occurs
 export const OP_BR_CMP_INT = 28; // subject, comparison, low, high, sense, target: an integer compared with a constant
@@ -249,7 +249,7 @@ export const OP_BR_IN_SET = 31; // subject, data offset of the set, sense, targe
 export const OP_BR_MATCHES = 32; // subject, data offset of the regex tables, sense, target
 export const OP_LIMIT = 33;
 /** Operand words of each opcode, indexed by opcode. */
-export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 0, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 3, 1, 1, 2, 3, 3, 6, 6, 5, 4, 4];
+export const OP_ARITY: number[] = [0, 1, 2, 2, 1, 2, 0, 1, 0, 0, 0, 1, 0, 2, 1, 1, 0, 0, 2, 1, 0, 1, 3, 1, 1, 3, 3, 3, 6, 6, 5, 4, 4];
 /** A branch's subject that is not a field: the value on top of the stack, popped. */
 export const SUBJECT_STACK = 0xffff;
 /** A branch's subject `SUBJECT_LENGTH | field`: len() of the field (missing when the field is). */

@@ -104,6 +104,20 @@ test("random structural damage behind a valid checksum never traps the engine", 
   assert.ok(accepted + rejected === 1500);
 });
 
+test("a header count whose name hash does not match its name is rejected", async () => {
+  const engine = await createEngine({ pack });
+  const heuristics = [{ id: "h", detectionId: 90001, description: "A request that carries an x-a header.", score: 50, expression: 'len(http.request.headers["x-a"]) gt 0' }];
+  const good = await compilePack([source, { name: "h", version: "1", bots: [], heuristics }]);
+  const hash = fnv1a(new TextEncoder().encode("x-a"));
+  const words = new Uint32Array(good.buffer.slice(good.byteOffset, good.byteOffset + (good.length & ~3)));
+  const at = words.findIndex((w, i) => w === F.OP_HEADER_COUNT && words[i + 2] === 3 && words[i + 3] === hash);
+  assert.ok(at > 0, "the instruction is in the pack");
+  const bad = good.slice();
+  new DataView(bad.buffer).setUint32((at + 3) * 4, hash ^ 1, true);
+  await expectRejected(engine, withChecksum(bad), F.STATUS_BAD_RULES);
+  await engine.swap(good);
+});
+
 test("a pack that is not a Uint8Array is refused", async () => {
   const engine = await createEngine({ pack });
   await expectRejected(engine, "not a pack");

@@ -9,6 +9,7 @@ import { parseWildcard } from "../rules/wildcard.js";
 import { DEFAULT_LIMITS } from "../rules/settings.js";
 import { SectionWriter } from "./encode.js";
 import { DataWriter, ip16 } from "./rule-data.js";
+import { fnv1a } from "./encode.js";
 import { BotsiftError } from "../errors.js";
 import { parseCidr } from "./ipranges.js";
 import { ENGINE_FIELDS } from "./fields.js";
@@ -191,7 +192,7 @@ class Emitter {
       case "compare": this.lifted(e.left, () => this.compareTop(e.op, e.right)); return;
       case "call": {
         const header = e.name === "len" ? headerName(e.args[0]) : null;
-        if (header) { this.op(F.OP_HEADER_COUNT, this.data.string(header), header.length); return; }
+        if (header) { this.op(F.OP_HEADER_COUNT, this.data.string(header), header.length, fnv1a(header)); return; }
         const fn = FUNCTIONS[e.name];
         if (fn === undefined) this.fail(`the engine does not implement ${e.name}() yet; the reference evaluator does`);
         if (e.args.length > F.MAX_CALL_ARGS) this.fail(`${e.name}() has ${e.args.length} arguments; the engine takes at most ${F.MAX_CALL_ARGS} (lower maxFunctionArgs)`);
