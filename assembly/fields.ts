@@ -13,11 +13,12 @@ import {
   RF_BOT_VERIFIED, RF_FINGERPRINT, RF_BOTSIFT_SCORE, RF_CLASS, RF_HEADERS, RF_HEADER_NAMES, RF_HEADER_VALUES, RF_ARGS,
   RF_ARG_NAMES, RF_ARG_VALUES, RF_FULL_URI, RF_HEADERS_COMPLETE, RF_HEADERS_ORDERED, RF_HEADER_ORDER, RF_UA_FAMILY, RF_UA_MAJOR,
 } from "../bindings/format";
-import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArray, setMap, copySlot } from "./values";
+import { SLOT, arenaAlloc, setMissing, setBool, setInt, setBytes, setIp, setArray, setMap, copySlot, ptrOf, auxOf } from "./values";
 import { v4, v6, IP_V4, IP_V6 } from "./ip";
 import { readClaimedBrowser } from "./browser";
 import { bytesEqual } from "./bytes";
 import { countHeaders, forgetHeaderIndex } from "./headers";
+import { fnv1a } from "./pack";
 
 /** The request being judged: field addresses and lengths, record flags, and the verdict so far. */
 export class Request {
@@ -110,34 +111,54 @@ function headerArray(out: usize, part: i32): void {
 
 /**
  * Groups (key, value) pairs from `pairs` (an array slot of 2n bytes slots) into a map of
- * key → array of values, keys in first-seen order.
+ * key → array of values, keys in first-seen order. Keys are found through a hash table, so a
+ * request with thousands of headers or arguments costs linear time, not quadratic.
  */
 function groupPairs(out: usize, pairs: usize, n: u32): void {
+  let size: u32 = 16;
+  while (size < 2 * n) size <<= 1;
   const entries = arenaAlloc(n * 2 * SLOT);
   const values = arenaAlloc(n * SLOT);
-  if (n > 0 && (entries == 0 || values == 0)) { setMissing(out); return; }
-  let keys: u32 = 0, written: u32 = 0;
+  const table = arenaAlloc(size * 4); // per slot: group + 1, or 0 when empty
+  const groupOf = arenaAlloc(n * 4); // per pair: its key's group
+  const counts = arenaAlloc(n * 4); // per group: its values, then where its next value goes
+  if (n > 0 && (entries == 0 || values == 0 || table == 0 || groupOf == 0 || counts == 0)) { setMissing(out); return; }
+  memory.fill(table, 0, <usize>size * 4);
+  let keys: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const key = pairs + <usize>(2 * i) * SLOT;
-    let seen = false;
-    for (let k: u32 = 0; k < i; k++) {
-      const other = pairs + <usize>(2 * k) * SLOT;
-      if (bytesEqual(<usize>load<u32>(key + 8), load<u32>(key + 4), <usize>load<u32>(other + 8), load<u32>(other + 4))) { seen = true; break; }
-    }
-    if (seen) continue;
-    // All values of this key, in order, stored contiguously.
-    const first = written;
-    for (let k = i; k < n; k++) {
-      const other = pairs + <usize>(2 * k) * SLOT;
-      if (bytesEqual(<usize>load<u32>(key + 8), load<u32>(key + 4), <usize>load<u32>(other + 8), load<u32>(other + 4))) {
-        copySlot(values + <usize>written * SLOT, other + SLOT);
-        written++;
+    const p = ptrOf(key), m = auxOf(key);
+    let s = fnv1a(p, m) & (size - 1);
+    let g: u32 = 0;
+    while (true) {
+      const held = load<u32>(table + (<usize>s << 2));
+      if (held == 0) {
+        g = keys++;
+        store<u32>(table + (<usize>s << 2), g + 1);
+        copySlot(entries + <usize>(2 * g) * SLOT, key);
+        store<u32>(counts + (<usize>g << 2), 0);
+        break;
       }
+      const other = entries + <usize>(2 * (held - 1)) * SLOT;
+      if (bytesEqual(p, m, ptrOf(other), auxOf(other))) { g = held - 1; break; }
+      s = (s + 1) & (size - 1);
     }
-    const entry = entries + <usize>(2 * keys) * SLOT;
-    copySlot(entry, key);
-    setArray(entry + SLOT, written - first, values + <usize>first * SLOT);
-    keys++;
+    store<u32>(groupOf + (<usize>i << 2), g);
+    store<u32>(counts + (<usize>g << 2), load<u32>(counts + (<usize>g << 2)) + 1);
+  }
+  // Each key's values, contiguous and in order.
+  let next: u32 = 0;
+  for (let g: u32 = 0; g < keys; g++) {
+    const c = load<u32>(counts + (<usize>g << 2));
+    setArray(entries + <usize>(2 * g + 1) * SLOT, c, values + <usize>next * SLOT);
+    store<u32>(counts + (<usize>g << 2), next);
+    next += c;
+  }
+  for (let i: u32 = 0; i < n; i++) {
+    const g = load<u32>(groupOf + (<usize>i << 2));
+    const at = load<u32>(counts + (<usize>g << 2));
+    copySlot(values + <usize>at * SLOT, pairs + <usize>(2 * i + 1) * SLOT);
+    store<u32>(counts + (<usize>g << 2), at + 1);
   }
   setMap(out, keys, entries);
 }

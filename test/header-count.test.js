@@ -1,6 +1,7 @@
 // len(http.request.headers["x"]) runs on a per-request hash table of header names (assembly/
-// headers.ts), with a plain pass for requests with too many headers: both must count exactly
-// what the reference counts, duplicates and near-miss names included, request after request.
+// headers.ts), with a plain pass for requests with too many headers, and the headers and query
+// arguments maps group their keys through a hash table (assembly/fields.ts): all must agree with
+// the reference, duplicates and near-miss names included, request after request.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createEngine } from "botsift";
@@ -41,6 +42,33 @@ test("header counts agree with the reference, with few and with many headers", a
     }
   }
   assert.ok(many > 20, "some requests exceed the hash table");
+  assert.ok(wrong.length === 0, `${wrong.length} disagreements:\n${wrong.slice(0, 20).join("\n")}`);
+});
+
+test("header and argument maps group hundreds of keys, duplicates in order, as the reference does", async () => {
+  const KEYS = [0, 1, 17, 99, 150, 299];
+  const rules = KEYS.flatMap((k) => [`http.request.headers["h${k}"][1] eq "v${k}-1"`, `len(http.request.uri.args["a${k}"]) eq 2`,
+    `http.request.uri.args["a${k}"][0] eq "${k}-0"`]);
+  const wrong = [];
+  for (const [count, dup] of [[40, 3], [300, 2], [300, 7], [120, 1]]) {
+    const headers = [], args = [];
+    for (let i = 0; i < count; i++) {
+      headers.push([`h${i}`, `v${i}-0`]);
+      args.push(`a${i}=${i}-0`);
+      if (i % dup === 0) { headers.push([`h${i}`, `v${i}-1`]); args.push(`a${i}=${i}-1`); }
+    }
+    const req = { userAgent: "Mozilla/5.0", method: "GET", url: `/?${args.join("&")}`, headers };
+    for (let from = 0; from < rules.length; from += 8) {
+      const batch = rules.slice(from, from + 8);
+      const engine = await createEngine({ rules: batch.map((expression, i) => ({ id: `r${i}`, expression, action: "log" })) });
+      const v = engine.classify(req);
+      const values = fieldValuesOf(req, v);
+      batch.forEach((expression, i) => {
+        const expected = evaluateRule(parseRule(expression), values);
+        if (v.logged.includes(`r${i}`) !== expected) wrong.push(`  ${expression} with ${count} keys: engine ${!expected}`);
+      });
+    }
+  }
   assert.ok(wrong.length === 0, `${wrong.length} disagreements:\n${wrong.slice(0, 20).join("\n")}`);
 });
 
