@@ -1,5 +1,6 @@
-// Byte-string primitives shared by the whole engine: equality, order and substring search.
-// Each reads only inside its arguments; the search finds candidates 16 bytes at a time.
+// Byte-string and bit-set primitives shared by the whole engine: equality, order and substring
+// search, the u32 at an index, and bits in a bit set of u32 words. Each reads only inside its
+// arguments; the search finds candidates 16 bytes at a time.
 
 /** Whether the `n` bytes at `a` and `b` are equal, compared 8 at a time. */
 export function sameBytes(a: usize, b: usize, n: u32): bool {
@@ -43,4 +44,18 @@ export function indexOf(hay: usize, n: u32, needle: usize, m: u32): i32 {
   }
   for (; i <= last; i++) if (load<u8>(hay + i) == head && sameBytes(hay + i + 1, needle + 1, m - 1)) return <i32>i;
   return -1;
+}
+
+/** The u32 at index `i` of the array at `base`. */
+@inline export function u32At(base: usize, i: u32): u32 { return load<u32>(base + (<usize>i << 2)); }
+
+/** Sets bit `i` of the bit set at `bits` (u32 words, bit i in word i / 32). */
+@inline export function setBit(bits: usize, i: u32): void {
+  const w = bits + (<usize>(i >> 5) << 2);
+  store<u32>(w, load<u32>(w) | (1 << (i & 31)));
+}
+
+/** Whether bit `i` of the bit set at `bits` is set. */
+@inline export function testBit(bits: usize, i: u32): bool {
+  return (load<u32>(bits + (<usize>(i >> 5) << 2)) & (1 << (i & 31))) != 0;
 }

@@ -8,7 +8,7 @@ import { tables } from "./pack";
 import { Trie } from "./trie";
 import { fieldSlot } from "./fields";
 import { SLOT, T_BYTES, tagOf, ptrOf, auxOf } from "./values";
-import { bytesEqual } from "./bytes";
+import { bytesEqual, u32At, setBit, testBit } from "./bytes";
 import {
   ATOM_SIZE, ATOM_CASE_SENSITIVE, ATOM_ANCHOR_START, ATOM_ANCHOR_END, ATOM_SHARED, RULE_SIZE, CHECK_SIZE, CHECK_ATOM,
   RF_USER_AGENT, SCANNABLE_FIELDS, GATE_PRESENT,
@@ -21,10 +21,6 @@ export function scannable(f: u32): bool {
   for (let i = 0; i < SCANNABLE_FIELDS.length; i++) if (<u32>SCANNABLE_FIELDS[i] == f) return true;
   return false;
 }
-
-@inline function u32At(base: usize, i: u32): u32 { return load<u32>(base + (<usize>i << 2)); }
-@inline function setBit(bits: usize, i: u32): void { const w = bits + (<usize>(i >> 5) << 2); store<u32>(w, load<u32>(w) | (1 << (i & 31))); }
-@inline function testBit(bits: usize, i: u32): bool { return (load<u32>(bits + (<usize>(i >> 5) << 2)) & (1 << (i & 31))) != 0; }
 
 /**
  * Indexes the set's gates (validated: entries are atom ids or GATE_PRESENT | field) so that a

@@ -5,7 +5,7 @@
 import { tables } from "./pack";
 import { heuristics } from "./rules";
 import { markAtom } from "./literals";
-import { sameBytes } from "./bytes";
+import { sameBytes, setBit, testBit } from "./bytes";
 import {
   CHECK_SIZE, PATTERN_SIZE, SIGNATURE_SIZE, SIGNATURE_HAS_EXCLUSIONS,
   CHECK_EXCLUSION, CHECK_CASE_SENSITIVE, CHECK_ANCHOR_START, CHECK_ANCHOR_END, CHECK_WORD_START, CHECK_WORD_END, CHECK_ATOM,
@@ -43,11 +43,8 @@ export function allocateMatchBuffers(): bool {
 }
 
 export function markHit(sig: u32): void {
-  const word = hitBits + (<usize>(sig >> 5) << 2);
-  const bit: u32 = 1 << (sig & 31);
-  const w = load<u32>(word);
-  if (w & bit) return;
-  store<u32>(word, w | bit);
+  if (testBit(hitBits, sig)) return;
+  setBit(hitBits, sig);
   store<u32>(hitList + (<usize>hitCount << 2), sig);
   hitCount++;
 }

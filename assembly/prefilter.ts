@@ -10,6 +10,7 @@
 
 import { tables } from "./pack";
 import { PATTERN_SIZE } from "../bindings/format";
+import { setBit } from "./bytes";
 
 export const BITMAP_BITS_LOG2: u32 = 17;
 const HASH_MULTIPLIER: u32 = 0x9e3779b1;
@@ -32,14 +33,7 @@ export let maxKeyOffset: u32 = 0;
 }
 
 @inline function insert(key: u32): void {
-  const h = trigramHash(key);
-  const word = bitmap + (<usize>(h >> 5) << 2);
-  store<u32>(word, load<u32>(word) | (1 << (h & 31)));
-}
-
-@inline function setBit(map: usize, bit: u32): void {
-  const word = map + (<usize>(bit >> 5) << 2);
-  store<u32>(word, load<u32>(word) | (1 << (bit & 31)));
+  setBit(bitmap, trigramHash(key));
 }
 
 /** Inserts key(a, b, x) for every byte x: a pattern may end before the trigram does. */

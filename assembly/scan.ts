@@ -7,6 +7,7 @@ import { tables } from "./pack";
 import { childOf, hasOutputs, buildDense } from "./trie";
 import { onPatternEnd } from "./matches";
 import { bitmap, stride, trigramHash, secondBytes, bigrams, maxKeyOffset } from "./prefilter";
+import { testBit } from "./bytes";
 
 let denseReady = false;
 
@@ -45,11 +46,6 @@ function scanDenseAll(hay: usize, len: u32): void {
     at = entry & ~3;
     if (entry & 1) reportOutputs(at / rowBytes, hay, len, i + 1);
   }
-}
-
-/** Whether bit `bit` of the bitmap at `map` is set. */
-@inline function testBit(map: usize, bit: u32): bool {
-  return (load<u32>(map + (<usize>(bit >> 5) << 2)) & (1 << (bit & 31))) != 0;
 }
 
 /**

@@ -10,18 +10,17 @@ import {
   CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE, SET_BYTES, SET_INT, SET_IP,
 } from "../bindings/format";
 import {
-  SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, pushBool, pushMissing, setBool, setMissing,
+  SLOT, T_MISSING, T_BOOL, T_INT, T_BYTES, T_IP, T_ARRAY, T_MAP, pop, peek, pushSlot, setBool, setMissing,
   setInt, setBytes, setIp, setArray, copySlot, tagOf, auxOf, ptrOf, intOf, isTrue, arenaAlloc, faulted, resetStack,
 } from "./values";
-import { loadField, fieldSlot, request, headerCount } from "./fields";
+import { fieldSlot, request, headerCount } from "./fields";
 import { callFunction, lengthInPlace } from "./functions";
-import { bytesCompare, bytesEqual, indexOf } from "./bytes";
+import { bytesCompare, bytesEqual, indexOf, u32At } from "./bytes";
 import { RuleSet } from "./rules";
 import { atomOccurs, gateOpen } from "./literals";
 
 const MAX_ITER_DEPTH = 8;
 
-@inline function word(code: usize, at: u32): u32 { return load<u32>(code + (<usize>at << 2)); }
 // Iteration frames: source array pointer, count, index, results pointer, produced count.
 const iterSource = new StaticArray<u32>(MAX_ITER_DEPTH);
 const iterCount = new StaticArray<u32>(MAX_ITER_DEPTH);
@@ -250,29 +249,29 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
           case OP_NOT: { const v = peek(0); if (tagOf(v) == T_ARRAY) notArray(v); else setBool(v, !isTrue(v)); break; }
           case OP_JUMP: pc = a; break;
           // A branch jumps to its last operand when its test comes out as the operand before; see format.ts.
-          case OP_BR_TRUE: pc = isTrue(subjectValue(a)) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
-          case OP_BR_LITERAL: pc = atomOccurs(set, a) == (b != 0) ? word(code, pc + 2) : pc + 3; break;
+          case OP_BR_TRUE: pc = isTrue(subjectValue(a)) == (b != 0) ? u32At(code, pc + 2) : pc + 3; break;
+          case OP_BR_LITERAL: pc = atomOccurs(set, a) == (b != 0) ? u32At(code, pc + 2) : pc + 3; break;
           case OP_BR_CMP_INT: {
             const v = subjectValue(a);
-            const y = <i64>(<u64>word(code, pc + 2) | (<u64>word(code, pc + 3) << 32));
+            const y = <i64>(<u64>u32At(code, pc + 2) | (<u64>u32At(code, pc + 3) << 32));
             const yes = tagOf(v) == T_INT && compareInts(intOf(v), y, b);
-            pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+            pc = yes == (u32At(code, pc + 4) != 0) ? u32At(code, pc + 5) : pc + 6;
             break;
           }
           case OP_BR_CMP_BYTES: {
             const v = subjectValue(a);
-            const yes = tagOf(v) == T_BYTES && compareBytes(ptrOf(v), auxOf(v), data + word(code, pc + 2), word(code, pc + 3), b);
-            pc = yes == (word(code, pc + 4) != 0) ? word(code, pc + 5) : pc + 6;
+            const yes = tagOf(v) == T_BYTES && compareBytes(ptrOf(v), auxOf(v), data + u32At(code, pc + 2), u32At(code, pc + 3), b);
+            pc = yes == (u32At(code, pc + 4) != 0) ? u32At(code, pc + 5) : pc + 6;
             break;
           }
           case OP_BR_CONTAINS: {
             const v = subjectValue(a);
-            const yes = tagOf(v) == T_BYTES && indexOf(ptrOf(v), auxOf(v), data + b, word(code, pc + 2)) >= 0;
-            pc = yes == (word(code, pc + 3) != 0) ? word(code, pc + 4) : pc + 5;
+            const yes = tagOf(v) == T_BYTES && indexOf(ptrOf(v), auxOf(v), data + b, u32At(code, pc + 2)) >= 0;
+            pc = yes == (u32At(code, pc + 3) != 0) ? u32At(code, pc + 4) : pc + 5;
             break;
           }
-          case OP_BR_IN_SET: pc = inSet(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
-          case OP_BR_MATCHES: pc = regexMatches(subjectValue(a), data + b) == (word(code, pc + 2) != 0) ? word(code, pc + 3) : pc + 4; break;
+          case OP_BR_IN_SET: pc = inSet(subjectValue(a), data + b) == (u32At(code, pc + 2) != 0) ? u32At(code, pc + 3) : pc + 4; break;
+          case OP_BR_MATCHES: pc = regexMatches(subjectValue(a), data + b) == (u32At(code, pc + 2) != 0) ? u32At(code, pc + 3) : pc + 4; break;
           case OP_XOR: { const y = isTrue(pop()); const v = peek(0); setBool(v, isTrue(v) != y); break; }
           case OP_CMP: { const r = pop(); const l = peek(0); setBool(l, compareValues(l, r, a)); pc += 1; break; }
           case OP_CONTAINS: {
@@ -320,7 +319,7 @@ export function runRules(set: RuleSet, list: usize, count: u32, known: u64, resu
           }
           case OP_ARRAY_LOGIC: { const r = pop(); arrayLogic(peek(0), r, a); pc += 1; break; }
           case OP_LITERAL: setBool(pushSlot(), atomOccurs(set, a)); pc += 1; break;
-          case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b, word(code, pc + 2)); pc += 3; break;
+          case OP_HEADER_COUNT: headerCount(pushSlot(), data + a, b, u32At(code, pc + 2)); pc += 3; break;
           case OP_CMP_INT: {
             const l = peek(0);
             const y = <i64>(<u64>b | (<u64>load<u32>(code + (<usize>(pc + 2) << 2)) << 32));
